@@ -1,0 +1,82 @@
+import { decryptText, encrypt } from "./aead.js";
+import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
+import { ApiError } from "./errors.js";
+import type { LogEvents } from "./logs.js";
+import type { AccountStore, Clock, KeyRing, Plan, StoredKey } from "./ports.js";
+
+export const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };
+
+export const ACCOUNT_KEY_FIELD = { collection: "accountSecrets", field: "apiKey" } as const;
+
+export interface AccountDeps {
+  store: AccountStore;
+  keyRing: KeyRing;
+  pepper: Buffer;
+  clock: Clock;
+  logs: LogEvents;
+}
+
+async function newAccountKey(deps: AccountDeps, uid: string): Promise<{ apiKey: string; stored: StoredKey }> {
+  const apiKey = generateApiKey();
+  const ciphertext = await encrypt(deps.keyRing, apiKey, { ...ACCOUNT_KEY_FIELD, docId: uid });
+  const stored = {
+    digest: apiKeyDigest(apiKey, deps.pepper),
+    ciphertext,
+    prefix: apiKeyPrefix(apiKey),
+    createdAt: deps.clock.now(),
+  };
+  return { apiKey, stored };
+}
+
+/** Creates the account with the default plan and a first API key; a second call is a no-op. */
+export async function ensureAccount(deps: AccountDeps, uid: string, email: string, via: string) {
+  const { stored } = await newAccountKey(deps, uid);
+  const created = await deps.store.createAccount(
+    {
+      uid,
+      email,
+      planId: DEFAULT_PLAN.id,
+      status: "active",
+      createdAt: deps.clock.now(),
+      apiKey: { prefix: stored.prefix, createdAt: stored.createdAt },
+    },
+    stored,
+  );
+  if (created) deps.logs.accountCreated(uid, via);
+  return created;
+}
+
+export async function planFor(store: AccountStore, planId: string): Promise<Plan> {
+  return (await store.getPlan(planId)) ?? DEFAULT_PLAN;
+}
+
+export async function accountView(deps: AccountDeps, uid: string) {
+  const account = await deps.store.getAccount(uid);
+  if (!account) throw new ApiError("NOT_FOUND", "No account for this user.");
+  const plan = await planFor(deps.store, account.planId);
+  return {
+    uid: account.uid,
+    email: account.email,
+    status: account.status,
+    plan: { id: plan.id, instanceLimit: plan.instanceLimit, requestsPerMinute: plan.requestsPerMinute },
+    apiKey: { prefix: account.apiKey.prefix, createdAt: new Date(account.apiKey.createdAt).toISOString() },
+  };
+}
+
+export async function revealAccountKey(deps: AccountDeps, uid: string, requestId: string) {
+  const stored = await deps.store.getAccountKey(uid);
+  if (!stored) throw new ApiError("NOT_FOUND", "No account for this user.");
+  const apiKey = await decryptText(deps.keyRing, stored.ciphertext, { ...ACCOUNT_KEY_FIELD, docId: uid });
+  await deps.store.appendAudit(uid, { action: "apiKey.revealed", at: deps.clock.now(), requestId });
+  deps.logs.apiKeyRevealed(uid, requestId);
+  return apiKey;
+}
+
+export async function rotateAccountKey(deps: AccountDeps, uid: string, requestId: string) {
+  if (!(await deps.store.getAccount(uid))) throw new ApiError("NOT_FOUND", "No account for this user.");
+  const { apiKey, stored } = await newAccountKey(deps, uid);
+  await deps.store.rotateAccountKey(uid, stored);
+  await deps.store.appendAudit(uid, { action: "apiKey.rotated", at: deps.clock.now(), requestId });
+  deps.logs.apiKeyRotated(uid, requestId);
+  return apiKey;
+}

@@ -1,0 +1,31 @@
+// Internal token contract shared by the gateway, the events ingest and the instance service.
+// Gateway → instance: ES256, 60 s, audience bound to exactly one instance.
+// Instance → control plane: HS256 with the instance's own runtime secret, audience "wsapi-events".
+
+export const GATEWAY_ISSUER = "wsapi-gateway";
+export const GATEWAY_TOKEN_ALG = "ES256";
+export const GATEWAY_TOKEN_TTL_SECONDS = 60;
+
+export const EVENTS_AUDIENCE = "wsapi-events";
+export const INSTANCE_TOKEN_ALG = "HS256";
+export const INSTANCE_TOKEN_TTL_SECONDS = 60;
+
+export function instanceAudience(instanceId: string): string {
+  return `wsapi-instance:${instanceId}`;
+}
+
+export function instanceIssuer(instanceId: string): string {
+  return `wsapi-instance:${instanceId}`;
+}
+
+/** Environment every instance runtime receives (local process or Cloud Run). */
+export const INSTANCE_ENV = {
+  port: "PORT",
+  instanceId: "WSAPI_INSTANCE_ID",
+  gatewayPublicJwk: "WSAPI_GATEWAY_PUBLIC_JWK",
+  instanceSecret: "WSAPI_INSTANCE_SECRET",
+  controlUrl: "WSAPI_CONTROL_URL",
+  transport: "WSAPI_TRANSPORT",
+  simulatorUrl: "WSAPI_SIMULATOR_URL",
+  dataDir: "WSAPI_DATA_DIR",
+} as const;

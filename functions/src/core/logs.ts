@@ -1,0 +1,45 @@
+import { redact } from "./redact.js";
+
+// Named log events: every line this system writes goes through one of these.
+export type LogSink = (line: string) => void;
+
+type Severity = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+
+export interface Logger {
+  event(severity: Severity, name: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(sink: LogSink = (line) => process.stdout.write(`${line}\n`)): Logger {
+  return {
+    event(severity, name, fields = {}) {
+      // Cloud Logging reads `severity` and `message` from one-line JSON on stdout.
+      const record = { severity, message: name, event: name, time: new Date().toISOString(), ...fields };
+      sink(JSON.stringify(redact(record)));
+    },
+  };
+}
+
+export function logEvents(logger: Logger) {
+  return {
+    accountCreated: (uid: string, via: string) => logger.event("INFO", "account.created", { uid, via }),
+    apiKeyRevealed: (uid: string, requestId: string) =>
+      logger.event("INFO", "apiKey.revealed", { uid, requestId }),
+    apiKeyRotated: (uid: string, requestId: string) =>
+      logger.event("INFO", "apiKey.rotated", { uid, requestId }),
+    sessionCreated: (uid: string) => logger.event("INFO", "session.created", { uid }),
+    sessionRevoked: (uid: string) => logger.event("INFO", "session.revoked", { uid }),
+    signupRefused: (reason: string) => logger.event("INFO", "signup.refused", { reason }),
+    requestFailed: (requestId: string, status: number, code: string, path: string) =>
+      logger.event(status >= 500 ? "ERROR" : "INFO", "request.failed", { requestId, status, code, path }),
+    unexpectedError: (requestId: string, error: unknown) =>
+      logger.event("ERROR", "request.crashed", {
+        requestId,
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof Error ? error.message : String(error),
+      }),
+    ciphertextReencrypted: (collection: string, count: number) =>
+      logger.event("INFO", "crypto.reencrypted", { collection, count }),
+  };
+}
+
+export type LogEvents = ReturnType<typeof logEvents>;

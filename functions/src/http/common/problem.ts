@@ -1,0 +1,45 @@
+import type { Context, Env, Hono } from "hono";
+import { ApiError, toProblem } from "../../core/errors.js";
+import type { LogEvents } from "../../core/logs.js";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    requestId: string;
+  }
+}
+
+export type AppEnv = { Variables: { requestId: string } };
+
+export function problemResponse(error: ApiError, requestId: string): Response {
+  return new Response(JSON.stringify(toProblem(error, requestId)), {
+    status: error.status,
+    headers: { "content-type": "application/problem+json", "x-request-id": requestId, ...error.headers },
+  });
+}
+
+function requestIdOf(c: Context): string {
+  return c.get("requestId") ?? "req_unknown";
+}
+
+/** Request ids, one error shape for every failure, and no crash ever reaching the caller. */
+export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvents): void {
+  app.use(async (c, next) => {
+    const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+    c.set("requestId", requestId);
+    await next();
+    c.header("x-request-id", requestId);
+    c.header("cache-control", "no-store");
+  });
+  app.notFound((c) =>
+    problemResponse(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), requestIdOf(c)),
+  );
+  app.onError((error, c) => {
+    const requestId = requestIdOf(c);
+    if (error instanceof ApiError) {
+      logs.requestFailed(requestId, error.status, error.code, c.req.routePath);
+      return problemResponse(error, requestId);
+    }
+    logs.unexpectedError(requestId, error);
+    return problemResponse(new ApiError("INTERNAL", "Something went wrong on our side."), requestId);
+  });
+}

@@ -1,0 +1,14 @@
+import type { AccountDeps } from "../../core/accounts.js";
+import type { Identity, SessionStore } from "../../core/ports.js";
+
+export interface DashboardDeps extends AccountDeps {
+  identity: Identity;
+  sessions: SessionStore;
+  /** Key for CSRF tokens (derived from a secret, never the pepper itself). */
+  csrfKey: Buffer;
+  sessionTtlMs: number;
+  /** Sign-ins older than this cannot be exchanged for a session cookie. */
+  maxSignInAgeMs: number;
+  /** Adds `Secure` to cookies; off only for plain-http local testing tools that need it. */
+  secureCookies: boolean;
+}

@@ -1,0 +1,39 @@
+import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
+import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+
+const loadAccounts = lazy(async () => {
+  const { buildAccountDeps } = await import("../composition.js");
+  return (await buildAccountDeps(await runtimeConfig())).deps;
+});
+
+/** The one place password sign-ups are refused: they must go through POST /v1/signup and its policy. */
+export async function handleBeforeUserCreated(
+  user: { uid: string; email?: string },
+  providerId: string | undefined,
+  createAccount: (uid: string, email: string, via: string) => Promise<unknown>,
+) {
+  if (providerId === "password") {
+    throw new HttpsError(
+      "permission-denied",
+      "Sign up through the WSAPI dashboard so the password policy applies.",
+    );
+  }
+  await createAccount(user.uid, user.email ?? "", providerId ?? "unknown");
+}
+
+export const beforecreated = beforeUserCreated({ secrets: accountSecrets }, async (event) => {
+  const { ensureAccount } = await import("../core/accounts.js");
+  const deps = await loadAccounts();
+  const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
+  await handleBeforeUserCreated(event.data!, providerId, (uid, email, via) =>
+    ensureAccount(deps, uid, email, via),
+  );
+});
+
+export const beforesignedin = beforeUserSignedIn({ secrets: accountSecrets }, async (event) => {
+  const deps = await loadAccounts();
+  const account = await deps.store.getAccount(event.data!.uid);
+  if (account?.status === "suspended") {
+    throw new HttpsError("permission-denied", "This account is suspended.");
+  }
+});

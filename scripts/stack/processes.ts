@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+
+// Child processes of the local stack: each in its own process group so stopping it leaves
+// nothing behind, output prefixed on the console or written to .wsapi/logs/<name>.log.
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  /** When set, output goes to this log file instead of the console. */
+  logDir?: string;
+}
+
+function pipeOutput(name: string, child: ChildProcess, logDir?: string): WriteStream | undefined {
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const file = createWriteStream(`${logDir}/${name}.log`, { flags: "a" });
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+    return file;
+  }
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) console.log(`[${name}] ${line}`);
+    });
+  }
+  return undefined;
+}
+
+export function startProcess(name: string, command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const file = pipeOutput(name, child, options.logDir);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    name,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null && child.pid) {
+        try {
+          process.kill(-child.pid, "SIGINT");
+        } catch {}
+        const killed = setTimeout(() => {
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+          } catch {}
+        }, 10_000);
+        await exited;
+        clearTimeout(killed);
+      }
+      file?.end();
+    },
+  };
+}
+
+/** Polls until `probe` answers true, or fails naming what never came up. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
+}
+
+/** True when the URL answers 200 (a 404 from an emulator still loading does not count). */
+export async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  await response.body?.cancel();
+  return response.status === 200;
+}

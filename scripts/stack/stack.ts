@@ -1,0 +1,104 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { ensureLocalSecrets } from "./secrets.js";
+import { httpOk, type ManagedProcess, startProcess, waitFor } from "./processes.js";
+
+// The whole local stack: Firestore, the Firebase emulators (auth, functions, tasks, hosting).
+export const PROJECT_ID = "demo-wsapi";
+export const REGION = "us-central1";
+const HOST = "127.0.0.1";
+export const PORTS = { firestore: 8080, auth: 9099, functions: 5001, tasks: 9499, hosting: 5002 } as const;
+
+export interface StackUrls {
+  gateway: string;
+  dashboard: string;
+  events: string;
+  hosting: string;
+  auth: string;
+  firestore: string;
+  tasks: string;
+  projectId: string;
+}
+
+export interface Stack {
+  urls: StackUrls;
+  stop(): Promise<void>;
+}
+
+export function stackUrls(): StackUrls {
+  const functionsBase = `http://${HOST}:${PORTS.functions}/${PROJECT_ID}/${REGION}`;
+  return {
+    gateway: `${functionsBase}/api`,
+    dashboard: `${functionsBase}/dashboard`,
+    events: `${functionsBase}/events`,
+    hosting: `http://${HOST}:${PORTS.hosting}`,
+    auth: `${HOST}:${PORTS.auth}`,
+    firestore: `${HOST}:${PORTS.firestore}`,
+    tasks: `${HOST}:${PORTS.tasks}`,
+    projectId: PROJECT_ID,
+  };
+}
+
+function javaMajorVersion(): number {
+  try {
+    const output = execFileSync("java", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return Number(/version "(\d+)/.exec(output)?.[1] ?? 0);
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? "");
+    return Number(/version "(\d+)/.exec(stderr)?.[1] ?? 0);
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, HOST);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
+  });
+}
+
+export async function startStack(options: { logDir?: string } = {}): Promise<Stack> {
+  for (const [name, port] of Object.entries(PORTS)) {
+    if (!(await portFree(port))) throw new Error(`port ${port} (${name}) is in use: is another stack running?`);
+  }
+  await ensureLocalSecrets();
+  const urls = stackUrls();
+  const processes: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const process of processes.reverse()) await process.stop();
+  };
+  try {
+    // The official Firestore emulator needs Java 21; below that, the isolated Node stand-in serves.
+    const official = javaMajorVersion() >= 21 && process.env.WSAPI_FIRESTORE !== "standin";
+    if (!official) {
+      const firestore = startProcess("firestore", process.execPath, ["--import", "tsx", "scripts/firestore/server.ts", "--port", String(PORTS.firestore)], options);
+      processes.push(firestore);
+    }
+    const only = ["auth", "functions", "tasks", "hosting", ...(official ? ["firestore"] : [])].join(",");
+    const env = { FIRESTORE_EMULATOR_HOST: urls.firestore, FIREBASE_AUTH_EMULATOR_HOST: urls.auth };
+    processes.push(
+      startProcess("emulators", "node_modules/.bin/firebase", ["emulators:start", "--only", only, "--project", PROJECT_ID], {
+        ...options,
+        env,
+      }),
+    );
+    await waitFor("firestore", () => tcpOpen(PORTS.firestore));
+    await waitFor("auth emulator", () => httpOk(`http://${urls.auth}/`));
+    await waitFor("dashboard function", () => httpOk(`${urls.dashboard}/v1/healthz`), 180_000);
+    await waitFor("hosting emulator", () => httpOk(`${urls.hosting}/`));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  mkdirSync(".wsapi", { recursive: true });
+  writeFileSync(".wsapi/stack.json", `${JSON.stringify(urls, null, 2)}\n`);
+  return { urls, stop };
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return portFree(port).then((free) => !free);
+}

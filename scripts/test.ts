@@ -1,0 +1,65 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { startStack } from "./stack/stack.js";
+
+// `npm test`: typecheck, lint, unit tests, then integration tests against one local stack that
+// this command starts and stops. Ends with one summary line.
+const results: Array<{ step: string; ok: boolean; passed: number; failed: number }> = [];
+
+function findTests(...dirs: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (name === "node_modules" || name === "fixtures") continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".test.ts")) found.push(path);
+    }
+  };
+  for (const dir of dirs) walk(dir);
+  return found.sort();
+}
+
+function run(step: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n▶ ${step}`);
+  const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  const output = result.stdout.toString("utf8");
+  process.stdout.write(output);
+  const count = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)$`, "m").exec(output)?.[1] ?? 0);
+  const ok = result.status === 0;
+  results.push({ step, ok, passed: count("pass"), failed: count("fail") + (ok ? 0 : count("fail") ? 0 : 1) });
+  return ok;
+}
+
+function nodeTests(step: string, files: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  if (files.length === 0) return true;
+  const args = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=1", ...files];
+  return run(step, process.execPath, args, env);
+}
+
+const staticOk =
+  run("build", "npm", ["run", "--silent", "build"]) &&
+  run("typecheck", "npm", ["run", "--silent", "typecheck"]) &&
+  run("lint", "npm", ["run", "--silent", "lint"]);
+
+if (staticOk) {
+  nodeTests("unit tests", findTests("functions/test", "instance/test", "infra/test", "scripts/test"));
+  console.log("\n▶ starting the local stack for integration tests (logs in .wsapi/logs)");
+  const stack = await startStack({ logDir: ".wsapi/logs" });
+  try {
+    const env = { WSAPI_STACK: ".wsapi/stack.json", FIRESTORE_EMULATOR_HOST: stack.urls.firestore };
+    nodeTests("integration tests", findTests("test"), env);
+  } finally {
+    await stack.stop();
+  }
+}
+
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+console.log("\nSummary:");
+for (const r of results) console.log(`  ${r.ok ? "✔" : "✘"} ${r.step}${r.passed + r.failed ? ` (${r.passed} passed, ${r.failed} failed)` : ""}`);
+const allOk = staticOk && results.every((r) => r.ok);
+console.log(`${allOk ? "PASS" : "FAIL"}: ${passed} passed, ${failed} failed`);
+process.exit(allOk ? 0 : 1);
