@@ -1,9 +1,17 @@
 import { hkdfSync } from "node:crypto";
-import type { RuntimeConfig } from "./config.js";
 import type { AccountDeps } from "./core/accounts.js";
+import { INSTANCE_SECRETS, type InstanceDeps, type Provisioner } from "./core/instanceService.js";
+import type { Instance } from "./core/instances.js";
+import { ApiKeyVerifier } from "./core/keyVerifier.js";
 import { createLogger, logEvents } from "./core/logs.js";
 import { type KeyRing, systemClock } from "./core/ports.js";
+import type { ProvisioningDeps } from "./core/provisioning.js";
+import type { InstanceRuntime } from "./core/runtime.js";
+import { TtlCache } from "./core/ttlCache.js";
+import type { RuntimeConfig } from "./config.js";
+import type { ApiDeps } from "./http/api/deps.js";
 import type { DashboardDeps } from "./http/dashboard/deps.js";
+import type { EventsDeps } from "./http/events/app.js";
 
 // The one composition root: builds adapters from config once per cold start, lazily,
 // so importing the functions entry stays cheap.
@@ -16,45 +24,170 @@ async function buildKeyRing(config: RuntimeConfig): Promise<KeyRing> {
     import("@google-cloud/secret-manager"),
     import("./adapters/keyRingSecretManager.js"),
   ]);
-  return secretManagerKeyRing(
-    new SecretManagerServiceClient(),
-    `projects/${config.projectId}/secrets/WSAPI_DATA_KEYS`,
-  );
+  return secretManagerKeyRing(new SecretManagerServiceClient(), `projects/${config.projectId}/secrets/WSAPI_DATA_KEYS`);
 }
 
 export async function buildAccountDeps(config: RuntimeConfig) {
-  const [{ initializeApp, getApps }, { getFirestore }, { firestoreAccountStore }] = await Promise.all([
-    import("firebase-admin/app"),
-    import("firebase-admin/firestore"),
-    import("./adapters/firestore/accountStore.js"),
-  ]);
+  const [{ initializeApp, getApps }, { getFirestore }, { firestoreAccountStore }, { firestoreInstanceStore }] =
+    await Promise.all([
+      import("firebase-admin/app"),
+      import("firebase-admin/firestore"),
+      import("./adapters/firestore/accountStore.js"),
+      import("./adapters/firestore/instanceStore.js"),
+    ]);
   const app = getApps()[0] ?? initializeApp({ projectId: config.projectId });
   const db = getFirestore(app);
-  const logs = logEvents(createLogger());
   const deps: AccountDeps = {
     store: firestoreAccountStore(db),
     keyRing: await buildKeyRing(config),
     pepper: Buffer.from(config.apiKeyPepper, "utf8"),
     clock: systemClock,
-    logs,
+    logs: logEvents(createLogger()),
   };
-  return { app, db, deps };
+  return { app, db, deps, instances: firestoreInstanceStore(db) };
 }
 
-export async function buildDashboardDeps(config: RuntimeConfig): Promise<DashboardDeps> {
-  const { app, db, deps } = await buildAccountDeps(config);
+type Core = Awaited<ReturnType<typeof buildAccountDeps>>;
+
+async function taskProvisioner(core: Core): Promise<Provisioner> {
+  const { getFunctions } = await import("firebase-admin/functions");
+  const queue = getFunctions(core.app).taskQueue<{ action: string; runtimeId: string; cellId?: string }>(
+    "provisioninstance",
+  );
+  return {
+    provision: (runtimeId) => queue.enqueue({ action: "provision", runtimeId }),
+    teardown: (runtimeId, cellId) => queue.enqueue({ action: "teardown", runtimeId, ...(cellId ? { cellId } : {}) }),
+    restart: (runtimeId) => queue.enqueue({ action: "restart", runtimeId }),
+  };
+}
+
+export async function buildInstanceDeps(core: Core, forgetKey?: (digest: string) => void): Promise<InstanceDeps> {
+  return {
+    instances: core.instances,
+    accounts: core.deps.store,
+    keyRing: core.deps.keyRing,
+    pepper: core.deps.pepper,
+    clock: core.deps.clock,
+    provisioner: await taskProvisioner(core),
+    ...(forgetKey ? { forgetKey } : {}),
+  };
+}
+
+async function buildRuntime(config: RuntimeConfig): Promise<InstanceRuntime> {
+  if (config.runtime === "local") {
+    const { localRuntime } = await import("./adapters/localRuntime.js");
+    return localRuntime(config.supervisorUrl);
+  }
+  const { cloudRunRuntimeFromConfig } = await import("./adapters/cloudRunComposition.js");
+  return cloudRunRuntimeFromConfig(config);
+}
+
+export async function buildProvisioningDeps(config: RuntimeConfig): Promise<ProvisioningDeps> {
+  const core = await buildAccountDeps(config);
+  const [{ publicJwkOf }, { chooseCell }] = await Promise.all([
+    import("./adapters/gatewayTokens.js"),
+    import("./adapters/cellCounts.js"),
+  ]);
+  const signingJwk = JSON.parse(config.gatewaySigningKey ?? "{}");
+  return {
+    instances: core.instances,
+    runtime: await buildRuntime(config),
+    keyRing: core.deps.keyRing,
+    clock: core.deps.clock,
+    cells: config.cells,
+    chooseCell: (instance) => chooseCell(core.db, config.cells, instance),
+    baseEnv: {
+      WSAPI_GATEWAY_PUBLIC_JWK: JSON.stringify(publicJwkOf(signingJwk)),
+      WSAPI_CONTROL_URL: config.eventsUrl,
+      WSAPI_TRANSPORT: config.instanceTransport,
+      ...(config.simulatorUrl ? { WSAPI_SIMULATOR_URL: config.simulatorUrl } : {}),
+    },
+  };
+}
+
+export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
+  const core = await buildAccountDeps(config);
+  const [{ gatewayTokenSigner }, { memoryRateLimiter }, { instanceForwarder }] = await Promise.all([
+    import("./adapters/gatewayTokens.js"),
+    import("./adapters/rateLimiter.js"),
+    import("./adapters/forwarder.js"),
+  ]);
+  const verifier = new ApiKeyVerifier(core.deps.store, core.deps.pepper, systemClock);
+  const instanceDeps = await buildInstanceDeps(core, (digest) => verifier.forget(digest));
+  // Only runnable instances are cached, so one that just finished provisioning is seen at once.
+  const instanceCache = new TtlCache<Instance>(5_000, 50_000, systemClock);
+  return {
+    verifier,
+    instanceDeps: async () => instanceDeps,
+    async findInstance(accountId, instanceId) {
+      const cacheKey = `${accountId}/${instanceId}`;
+      const cached = instanceCache.get(cacheKey);
+      if (cached) return cached.value;
+      const instance = await core.instances.get(accountId, instanceId);
+      if (instance?.runtime.state === "running") instanceCache.set(cacheKey, instance);
+      return instance;
+    },
+    forgetInstance: (accountId, instanceId) => instanceCache.delete(`${accountId}/${instanceId}`),
+    signToken: await gatewayTokenSigner(JSON.parse(config.gatewaySigningKey ?? "{}")),
+    rateLimit: memoryRateLimiter(),
+    forward: instanceForwarder(),
+    logs: core.deps.logs,
+    production: !config.emulated,
+  };
+}
+
+export async function buildDashboardDeps(config: RuntimeConfig): Promise<DashboardDeps & { instanceDeps: InstanceDeps }> {
+  const core = await buildAccountDeps(config);
   const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }] = await Promise.all([
     import("firebase-admin/auth"),
     import("./adapters/identity.js"),
     import("./adapters/firestore/sessionStore.js"),
   ]);
   return {
-    ...deps,
-    identity: firebaseIdentity(getAuth(app)),
-    sessions: firestoreSessionStore(db),
-    csrfKey: Buffer.from(hkdfSync("sha256", deps.pepper, Buffer.alloc(0), "wsapi-csrf-v1", 32)),
+    ...core.deps,
+    identity: firebaseIdentity(getAuth(core.app)),
+    sessions: firestoreSessionStore(core.db),
+    csrfKey: Buffer.from(hkdfSync("sha256", core.deps.pepper, Buffer.alloc(0), "wsapi-csrf-v1", 32)),
     sessionTtlMs: config.sessionTtlMs,
     maxSignInAgeMs: 5 * 60_000,
     secureCookies: true,
+    instanceDeps: await buildInstanceDeps(core),
+  };
+}
+
+export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps> {
+  const core = await buildAccountDeps(config);
+  const [{ firestoreSessionStateStore }, { decrypt }] = await Promise.all([
+    import("./adapters/firestore/sessionStateStore.js"),
+    import("./core/aead.js"),
+  ]);
+  const credentials = new TtlCache<{ instance: Instance; secret: Uint8Array } | null>(5_000, 50_000, systemClock);
+  return {
+    async runtimeCredentials(runtimeId) {
+      const cached = credentials.get(runtimeId);
+      if (cached) return cached.value ?? undefined;
+      const [instance, secrets] = await Promise.all([
+        core.instances.getByRuntime(runtimeId),
+        core.instances.getSecrets(runtimeId),
+      ]);
+      const loaded =
+        instance && secrets?.runtimeSecret
+          ? {
+              instance,
+              secret: new Uint8Array(
+                await decrypt(core.deps.keyRing, secrets.runtimeSecret, {
+                  collection: INSTANCE_SECRETS,
+                  docId: runtimeId,
+                  field: "runtimeSecret",
+                }),
+              ),
+            }
+          : null;
+      credentials.set(runtimeId, loaded);
+      return loaded ?? undefined;
+    },
+    ingest: { instances: core.instances, clock: systemClock },
+    logs: core.deps.logs,
+    sessionStates: firestoreSessionStateStore(core.db, core.deps.keyRing),
   };
 }

@@ -38,6 +38,7 @@ export function memoryAccountStore() {
       reads++;
       return digests.get(digest);
     },
+    async setAccountSecret() {},
     async appendAudit(uid, entry) {
       audit.push({ uid, ...entry });
     },

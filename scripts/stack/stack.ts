@@ -2,13 +2,24 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { ensureLocalSecrets } from "./secrets.js";
+import { startSupervisor } from "./supervisor.js";
 import { httpOk, type ManagedProcess, startProcess, waitFor } from "./processes.js";
 
 // The whole local stack: Firestore, the Firebase emulators (auth, functions, tasks, hosting).
 export const PROJECT_ID = "demo-wsapi";
 export const REGION = "us-central1";
 const HOST = "127.0.0.1";
-export const PORTS = { firestore: 8080, auth: 9099, functions: 5001, tasks: 9499, hosting: 5002 } as const;
+export const PORTS = {
+  firestore: 8080,
+  auth: 9099,
+  functions: 5001,
+  tasks: 9499,
+  hosting: 5002,
+  simulator: 8090,
+  supervisor: 8091,
+} as const;
+const INSTANCE_ENTRY = "instance/dist/instance/src/main.js";
+const SIMULATOR_ENTRY = "instance/dist/instance/src/simulator/main.js";
 
 export interface StackUrls {
   gateway: string;
@@ -18,6 +29,8 @@ export interface StackUrls {
   auth: string;
   firestore: string;
   tasks: string;
+  simulator: string;
+  supervisor: string;
   projectId: string;
 }
 
@@ -36,6 +49,8 @@ export function stackUrls(): StackUrls {
     auth: `${HOST}:${PORTS.auth}`,
     firestore: `${HOST}:${PORTS.firestore}`,
     tasks: `${HOST}:${PORTS.tasks}`,
+    simulator: `http://${HOST}:${PORTS.simulator}`,
+    supervisor: `http://${HOST}:${PORTS.supervisor}`,
     projectId: PROJECT_ID,
   };
 }
@@ -67,11 +82,23 @@ export async function startStack(options: { logDir?: string } = {}): Promise<Sta
   }
   await ensureLocalSecrets();
   const urls = stackUrls();
+  writeLocalParams(urls);
+  const logDir = options.logDir ?? ".wsapi/logs";
   const processes: ManagedProcess[] = [];
+  const supervisor = await startSupervisor({
+    port: PORTS.supervisor,
+    command: [process.execPath, INSTANCE_ENTRY],
+    dataRoot: ".wsapi/instances",
+    logDir,
+  });
   const stop = async () => {
+    await supervisor.stop();
     for (const process of processes.reverse()) await process.stop();
   };
   try {
+    processes.push(
+      startProcess("simulator", process.execPath, [SIMULATOR_ENTRY, "--port", String(PORTS.simulator)], options),
+    );
     // The official Firestore emulator needs Java 21; below that, the isolated Node stand-in serves.
     const official = javaMajorVersion() >= 21 && process.env.WSAPI_FIRESTORE !== "standin";
     if (!official) {
@@ -90,6 +117,7 @@ export async function startStack(options: { logDir?: string } = {}): Promise<Sta
     await waitFor("auth emulator", () => httpOk(`http://${urls.auth}/`));
     await waitFor("dashboard function", () => httpOk(`${urls.dashboard}/v1/healthz`), 180_000);
     await waitFor("hosting emulator", () => httpOk(`${urls.hosting}/`));
+    await waitFor("simulator", () => httpOk(`${urls.simulator}/v1/healthz`));
   } catch (error) {
     await stop();
     throw error;
@@ -97,6 +125,23 @@ export async function startStack(options: { logDir?: string } = {}): Promise<Sta
   mkdirSync(".wsapi", { recursive: true });
   writeFileSync(".wsapi/stack.json", `${JSON.stringify(urls, null, 2)}\n`);
   return { urls, stop };
+}
+
+// Local values of the functions' string params (production sets them at deploy time).
+function writeLocalParams(urls: StackUrls) {
+  const params = {
+    WSAPI_SESSION_DAYS: "5",
+    WSAPI_RUNTIME: "local",
+    WSAPI_SUPERVISOR_URL: urls.supervisor,
+    WSAPI_EVENTS_URL: urls.events,
+    WSAPI_INSTANCE_TRANSPORT: "simulator",
+    WSAPI_SIMULATOR_URL: urls.simulator,
+    WSAPI_CELLS: "[]",
+    WSAPI_INSTANCE_IMAGE: "",
+    WSAPI_GATEWAY_SERVICE_ACCOUNT: "",
+  };
+  const body = Object.entries(params).map(([name, value]) => `${name}=${value}`);
+  writeFileSync("functions/.env.local", `${body.join("\n")}\n`);
 }
 
 function tcpOpen(port: number): Promise<boolean> {

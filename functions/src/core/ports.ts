@@ -1,3 +1,5 @@
+import type { Instance, InstanceDefaults } from "./instances.js";
+
 // The interfaces the core needs from the outside world. Adapters implement them.
 
 export interface KeyRing {
@@ -59,6 +61,8 @@ export interface AccountStore {
   rotateAccountKey(uid: string, next: StoredKey): Promise<void>;
   findApiKey(digest: string): Promise<ApiKeyRecord | undefined>;
   appendAudit(uid: string, entry: AuditEntry): Promise<void>;
+  /** Sets (ciphertext) or removes (null) one secret field of the account. */
+  setAccountSecret(uid: string, field: string, ciphertext: string | null): Promise<void>;
 }
 
 export interface SessionStore {
@@ -99,4 +103,35 @@ export interface Identity {
   /** Verifies with checkRevoked: a revoked or disabled user's cookie is refused. */
   verifySessionCookie(cookie: string): Promise<VerifiedSession>;
   revokeRefreshTokens(uid: string): Promise<void>;
+}
+
+export type CreateInstanceOutcome = "created" | "exists" | "limit";
+
+/** Ciphertexts of one instance's secrets, keyed by field name (apiKey, runtimeSecret, …). */
+export type InstanceSecretFields = Record<string, string>;
+
+export interface InstanceStore {
+  /** Creates instance, key and secrets in one transaction that also enforces the plan's limit. */
+  create(
+    instance: Instance,
+    key: StoredKey,
+    secrets: InstanceSecretFields,
+    instanceLimit: number,
+  ): Promise<CreateInstanceOutcome>;
+  get(accountId: string, instanceId: string): Promise<Instance | undefined>;
+  getByRuntime(runtimeId: string): Promise<Instance | undefined>;
+  list(
+    accountId: string,
+    page: { pageNumber: number; pageSize: number },
+  ): Promise<{ items: Instance[]; totalCount: number }>;
+  listAll(): AsyncIterable<Instance>;
+  update(accountId: string, instanceId: string, patch: Record<string, unknown>): Promise<boolean>;
+  rotateKey(accountId: string, instanceId: string, next: StoredKey): Promise<boolean>;
+  getSecrets(runtimeId: string): Promise<InstanceSecretFields | undefined>;
+  /** Sets (string) or removes (null) secret fields. */
+  setSecrets(runtimeId: string, fields: Record<string, string | null>): Promise<void>;
+  /** Deletes the instance, its key and secrets and frees its plan slot; undefined when absent. */
+  delete(accountId: string, instanceId: string): Promise<Instance | undefined>;
+  getDefaults(accountId: string): Promise<InstanceDefaults>;
+  setDefaults(accountId: string, defaults: InstanceDefaults): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { parseConfig, type RuntimeConfig } from "../config.js";
-import { apiKeyPepper, dataKeys, sessionDays } from "../params.js";
+import * as params from "../params.js";
 
 /** Memoizes an async builder; a failed build is retried on the next call instead of cached. */
 export function lazy<T>(build: () => Promise<T>): () => Promise<T> {
@@ -16,10 +16,20 @@ export function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 export const runtimeConfig = lazy(
   async (): Promise<RuntimeConfig> =>
     parseConfig({
-      dataKeys: dataKeys.value(),
-      apiKeyPepper: apiKeyPepper.value(),
-      sessionDays: sessionDays.value(),
+      dataKeys: params.dataKeys.value(),
+      apiKeyPepper: params.apiKeyPepper.value(),
+      gatewaySigningKey: process.env.WSAPI_GATEWAY_SIGNING_KEY,
+      sessionDays: params.sessionDays.value(),
+      runtime: params.runtimeKind.value(),
+      supervisorUrl: params.supervisorUrl.value(),
+      eventsUrl: params.eventsUrl.value(),
+      instanceTransport: params.instanceTransport.value(),
+      simulatorUrl: params.simulatorUrl.value(),
+      cells: params.cells.value(),
+      instanceImage: params.instanceImage.value(),
+      gatewayServiceAccount: params.gatewayServiceAccount.value(),
     }),
 );
 
-export const accountSecrets = [dataKeys, apiKeyPepper];
+export const accountSecrets = [params.dataKeys, params.apiKeyPepper];
+export const gatewaySecrets = [params.dataKeys, params.apiKeyPepper, params.gatewaySigningKey];

@@ -1,4 +1,4 @@
-import type { Firestore } from "firebase-admin/firestore";
+import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import type { Account, AccountStore, ApiKeyRecord, AuditEntry, Plan, StoredKey } from "../../core/ports.js";
 
 // Layout: accounts/{uid} (owner-readable, no secrets), accountSecrets/{uid} (ciphertext + digest,
@@ -79,6 +79,10 @@ export function firestoreAccountStore(db: Firestore): AccountStore {
         accountId: data.accountId,
         ...(data.instanceId ? { instanceId: data.instanceId } : {}),
       } satisfies ApiKeyRecord;
+    },
+
+    async setAccountSecret(uid, field, ciphertext) {
+      await secrets.doc(uid).update({ [field]: ciphertext ?? FieldValue.delete() });
     },
 
     async appendAudit(uid, entry: AuditEntry) {

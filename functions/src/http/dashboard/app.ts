@@ -1,17 +1,35 @@
 import { Hono } from "hono";
+import { planFor } from "../../core/accounts.js";
+import { ApiError } from "../../core/errors.js";
+import type { InstanceDeps } from "../../core/instanceService.js";
+import { registerInstanceRoutes } from "../instances/routes.js";
 import { installErrorHandling } from "../common/problem.js";
 import { registerAccount } from "./account.js";
 import type { DashboardDeps } from "./deps.js";
 import { registerSession } from "./session.js";
-import type { DashboardEnv } from "./sessionAuth.js";
+import { type DashboardEnv, requireSession } from "./sessionAuth.js";
 import { registerSignup } from "./signup.js";
 
-export function createDashboardApp(deps: DashboardDeps) {
+export function createDashboardApp(deps: DashboardDeps & { instanceDeps: InstanceDeps }) {
   const app = new Hono<DashboardEnv>();
   installErrorHandling(app, deps.logs);
   app.get("/v1/healthz", (c) => c.json({ ok: true }));
   registerSignup(app, deps);
   registerSession(app, deps);
   registerAccount(app, deps);
+  const session = requireSession(deps);
+  registerInstanceRoutes<DashboardEnv>(
+    app,
+    "/v1/instances",
+    (c, next) =>
+      session(c, async () => {
+        const account = await deps.store.getAccount(c.get("session").uid);
+        if (!account) throw new ApiError("NOT_FOUND", "No account for this user.");
+        c.set("owner", { accountId: account.uid, plan: await planFor(deps.store, account.planId) });
+        await next();
+      }),
+    async () => deps.instanceDeps,
+    { revealRoute: true },
+  );
   return app;
 }

@@ -1,0 +1,130 @@
+import { FieldValue, type Firestore } from "firebase-admin/firestore";
+import { EMPTY_DEFAULTS, type Instance, type InstanceDefaults } from "../../core/instances.js";
+import type { InstanceStore } from "../../core/ports.js";
+
+// Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
+// instanceSecrets/{runtimeId} (ciphertexts only), runtimes/{runtimeId} (global index for the
+// events function), apiKeys/{digest} (instance keys), accounts/{uid}.instanceCount (plan limit).
+export function firestoreInstanceStore(db: Firestore): InstanceStore {
+  const accounts = db.collection("accounts");
+  const instanceDoc = (accountId: string, instanceId: string) =>
+    accounts.doc(accountId).collection("instances").doc(instanceId);
+  const secrets = db.collection("instanceSecrets");
+  const runtimes = db.collection("runtimes");
+  const apiKeys = db.collection("apiKeys");
+
+  return {
+    async create(instance, key, secretFields, instanceLimit) {
+      return db.runTransaction(async (tx) => {
+        const [account, existing] = await Promise.all([
+          tx.get(accounts.doc(instance.accountId)),
+          tx.get(instanceDoc(instance.accountId, instance.instanceId)),
+        ]);
+        if (existing.exists) return "exists";
+        const count = Number(account.get("instanceCount") ?? 0);
+        if (count >= instanceLimit) return "limit";
+        tx.update(accounts.doc(instance.accountId), { instanceCount: count + 1 });
+        tx.create(instanceDoc(instance.accountId, instance.instanceId), instance);
+        tx.create(runtimes.doc(instance.runtimeId), { accountId: instance.accountId, instanceId: instance.instanceId });
+        tx.create(secrets.doc(instance.runtimeId), { ...secretFields, apiKeyDigest: key.digest });
+        tx.create(apiKeys.doc(key.digest), {
+          kind: "instance",
+          accountId: instance.accountId,
+          instanceId: instance.instanceId,
+          createdAt: key.createdAt,
+        });
+        return "created";
+      });
+    },
+
+    async get(accountId, instanceId) {
+      const snapshot = await instanceDoc(accountId, instanceId).get();
+      return snapshot.exists ? (snapshot.data() as Instance) : undefined;
+    },
+
+    async getByRuntime(runtimeId) {
+      const index = await runtimes.doc(runtimeId).get();
+      if (!index.exists) return undefined;
+      return this.get(index.get("accountId"), index.get("instanceId"));
+    },
+
+    async list(accountId, { pageNumber, pageSize }) {
+      const collection = accounts.doc(accountId).collection("instances");
+      const [page, count] = await Promise.all([
+        collection
+          .orderBy("createdAt")
+          .offset((pageNumber - 1) * pageSize)
+          .limit(pageSize)
+          .get(),
+        collection.count().get(),
+      ]);
+      return { items: page.docs.map((doc) => doc.data() as Instance), totalCount: count.data().count };
+    },
+
+    async *listAll() {
+      const snapshot = await db.collectionGroup("instances").get();
+      for (const doc of snapshot.docs) yield doc.data() as Instance;
+    },
+
+    async update(accountId, instanceId, patch) {
+      try {
+        await instanceDoc(accountId, instanceId).update(patch);
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code === 5) return false;
+        throw error;
+      }
+    },
+
+    async rotateKey(accountId, instanceId, next) {
+      return db.runTransaction(async (tx) => {
+        const instance = await tx.get(instanceDoc(accountId, instanceId));
+        if (!instance.exists) return false;
+        const runtimeId = instance.get("runtimeId") as string;
+        const current = await tx.get(secrets.doc(runtimeId));
+        tx.delete(apiKeys.doc(current.get("apiKeyDigest")));
+        tx.create(apiKeys.doc(next.digest), { kind: "instance", accountId, instanceId, createdAt: next.createdAt });
+        tx.update(secrets.doc(runtimeId), { apiKey: next.ciphertext, apiKeyDigest: next.digest });
+        tx.update(instanceDoc(accountId, instanceId), { apiKey: { prefix: next.prefix, createdAt: next.createdAt } });
+        return true;
+      });
+    },
+
+    async getSecrets(runtimeId) {
+      const snapshot = await secrets.doc(runtimeId).get();
+      return snapshot.exists ? (snapshot.data() as Record<string, string>) : undefined;
+    },
+
+    async setSecrets(runtimeId, fields) {
+      const patch = Object.fromEntries(
+        Object.entries(fields).map(([name, value]) => [name, value === null ? FieldValue.delete() : value]),
+      );
+      await secrets.doc(runtimeId).update(patch);
+    },
+
+    async delete(accountId, instanceId) {
+      return db.runTransaction(async (tx) => {
+        const snapshot = await tx.get(instanceDoc(accountId, instanceId));
+        if (!snapshot.exists) return undefined;
+        const instance = snapshot.data() as Instance;
+        const secret = await tx.get(secrets.doc(instance.runtimeId));
+        const account = await tx.get(accounts.doc(accountId));
+        if (secret.exists) tx.delete(apiKeys.doc(secret.get("apiKeyDigest")));
+        tx.delete(secrets.doc(instance.runtimeId));
+        tx.delete(runtimes.doc(instance.runtimeId));
+        tx.delete(snapshot.ref);
+        tx.update(account.ref, { instanceCount: Math.max(0, Number(account.get("instanceCount") ?? 1) - 1) });
+        return instance;
+      });
+    },
+
+    async getDefaults(accountId) {
+      const snapshot = await accounts.doc(accountId).get();
+      return { ...EMPTY_DEFAULTS, ...(snapshot.get("instanceDefaults") as Partial<InstanceDefaults> | undefined) };
+    },
+
+    async setDefaults(accountId, defaults) {
+      await accounts.doc(accountId).update({ instanceDefaults: defaults });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { EventEnvelope } from "./contracts/events.js";
+import { SESSION_EVENT_TYPES } from "./contracts/events.js";
+import type { Instance, InstanceDefaults } from "./instances.js";
+import type { Clock, InstanceStore } from "./ports.js";
+
+// What happens to events an instance reports: device status is recorded (metadata only), the
+// instance's filters (or the account defaults) decide which are delivered, and each delivery is
+// handed to the webhook queue. Message content is never written anywhere here.
+export interface WebhookQueue {
+  /** Enqueues one delivery per event; duplicates (same event id and endpoint) are dropped. */
+  enqueue(instance: Instance, webhookUrl: string, events: EventEnvelope[]): Promise<void>;
+}
+
+export interface IngestDeps {
+  instances: InstanceStore;
+  clock: Clock;
+  webhooks?: WebhookQueue;
+}
+
+/** Instance settings win; with `useCustomDefaults` unset, the account defaults fill the gaps. */
+export function effectiveDelivery(instance: Instance, defaults: InstanceDefaults) {
+  const settings = instance.settings;
+  const webhookUrl = settings.webhookUrl ?? (settings.useCustomDefaults ? null : defaults.defaultWebhookUrl);
+  const filters = settings.eventFilters ?? (settings.useCustomDefaults ? null : defaults.defaultEventFilters);
+  return { webhookUrl, filters: filters && filters.length > 0 ? new Set(filters) : undefined };
+}
+
+export function passesFilters(eventType: string, filters: Set<string> | undefined): boolean {
+  return !filters || filters.has(eventType) || (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
+}
+
+function deviceUpdate(instance: Instance, events: EventEnvelope[]) {
+  let device = instance.device ?? { isConnected: false, isLoggedIn: false, deviceId: null };
+  let changed = false;
+  for (const event of events) {
+    if (event.eventType === "logged_in") {
+      device = { isConnected: true, isLoggedIn: true, deviceId: event.eventData.deviceId ?? device.deviceId };
+      changed = true;
+    } else if (event.eventType === "logged_out") {
+      device = { isConnected: false, isLoggedIn: false, deviceId: null };
+      changed = true;
+    }
+  }
+  return changed ? device : undefined;
+}
+
+export async function ingestEvents(deps: IngestDeps, instance: Instance, batch: EventEnvelope[]) {
+  // Customers know their instance by its own id, not the runtime's.
+  const events = batch.map((event) => ({ ...event, instanceId: instance.instanceId }));
+  const device = deviceUpdate(instance, events);
+  if (device) await deps.instances.update(instance.accountId, instance.instanceId, { device });
+  const { webhookUrl, filters } = effectiveDelivery(instance, await deps.instances.getDefaults(instance.accountId));
+  const deliverable = events.filter((event) => passesFilters(event.eventType, filters));
+  if (webhookUrl && deliverable.length > 0 && deps.webhooks) {
+    await deps.webhooks.enqueue(instance, webhookUrl, deliverable);
+  }
+  return { accepted: events.length, deliverable: webhookUrl ? deliverable.length : 0 };
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from "node:crypto";
+import { decryptText, encrypt } from "./aead.js";
+import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
+import { ApiError } from "./errors.js";
+import {
+  defaultSettings,
+  type Instance,
+  type InstanceDefaults,
+  type InstanceDefaultsRequest,
+  type InstanceSettingsRequest,
+  newInstanceId,
+  newRuntimeId,
+} from "./instances.js";
+import type { AccountStore, Clock, InstanceStore, KeyRing, Plan, StoredKey } from "./ports.js";
+
+// Instance use-cases shared by the account API (api function) and the dashboard API.
+export const INSTANCE_SECRETS = "instanceSecrets";
+export const ACCOUNT_SECRETS = "accountSecrets";
+
+/** Asks for the runtime of an instance to be created, updated or removed (a Cloud Task). */
+export interface Provisioner {
+  provision(runtimeId: string): Promise<void>;
+  teardown(runtimeId: string, cellId?: string): Promise<void>;
+  restart(runtimeId: string): Promise<void>;
+}
+
+export interface InstanceDeps {
+  instances: InstanceStore;
+  accounts: AccountStore;
+  keyRing: KeyRing;
+  pepper: Buffer;
+  clock: Clock;
+  provisioner: Provisioner;
+  /** Called after a key stops being valid so this server's cache forgets it at once. */
+  forgetKey?: (digest: string) => void;
+}
+
+const secretContext = (runtimeId: string, field: string) => ({ collection: INSTANCE_SECRETS, docId: runtimeId, field });
+
+async function newInstanceKey(deps: InstanceDeps, runtimeId: string): Promise<{ apiKey: string; stored: StoredKey }> {
+  const apiKey = generateApiKey();
+  return {
+    apiKey,
+    stored: {
+      digest: apiKeyDigest(apiKey, deps.pepper),
+      ciphertext: await encrypt(deps.keyRing, apiKey, secretContext(runtimeId, "apiKey")),
+      prefix: apiKeyPrefix(apiKey),
+      createdAt: deps.clock.now(),
+    },
+  };
+}
+
+export async function requireInstance(deps: InstanceDeps, accountId: string, instanceId: string) {
+  const instance = await deps.instances.get(accountId, instanceId);
+  // The same answer whether the id belongs to another tenant or to nobody.
+  if (!instance) throw new ApiError("NOT_FOUND", "No such instance.");
+  return instance;
+}
+
+export async function createInstance(deps: InstanceDeps, accountId: string, plan: Plan, request: { id?: string; name?: string }) {
+  const instanceId = request.id ?? newInstanceId();
+  const runtimeId = newRuntimeId();
+  const { apiKey, stored } = await newInstanceKey(deps, runtimeId);
+  const runtimeSecret = randomBytes(32).toString("base64url");
+  const now = deps.clock.now();
+  const instance: Instance = {
+    instanceId,
+    accountId,
+    runtimeId,
+    name: request.name ?? instanceId,
+    createdAt: now,
+    settings: defaultSettings(await deps.instances.getDefaults(accountId)),
+    apiKey: { prefix: stored.prefix, createdAt: stored.createdAt },
+    runtime: { state: "provisioning", updatedAt: now },
+  };
+  const secrets = {
+    apiKey: stored.ciphertext,
+    runtimeSecret: await encrypt(deps.keyRing, runtimeSecret, secretContext(runtimeId, "runtimeSecret")),
+  };
+  const outcome = await deps.instances.create(instance, stored, secrets, plan.instanceLimit);
+  if (outcome === "exists") throw new ApiError("CONFLICT", `You already have an instance with id ${instanceId}.`);
+  if (outcome === "limit") {
+    throw new ApiError("LIMIT_REACHED", `Your plan allows ${plan.instanceLimit} instances; delete one or upgrade.`);
+  }
+  await deps.provisioner.provision(runtimeId);
+  return { instance, apiKey };
+}
+
+export async function rotateInstanceKey(deps: InstanceDeps, accountId: string, instanceId: string) {
+  const instance = await requireInstance(deps, accountId, instanceId);
+  const previous = await deps.instances.getSecrets(instance.runtimeId);
+  const { apiKey, stored } = await newInstanceKey(deps, instance.runtimeId);
+  if (!(await deps.instances.rotateKey(accountId, instanceId, stored))) {
+    throw new ApiError("NOT_FOUND", "No such instance.");
+  }
+  if (previous?.apiKeyDigest) deps.forgetKey?.(previous.apiKeyDigest);
+  return apiKey;
+}
+
+export async function revealInstanceKey(deps: InstanceDeps, accountId: string, instanceId: string) {
+  const instance = await requireInstance(deps, accountId, instanceId);
+  const secrets = await deps.instances.getSecrets(instance.runtimeId);
+  if (!secrets?.apiKey) throw new ApiError("NOT_FOUND", "No such instance.");
+  return decryptText(deps.keyRing, secrets.apiKey, secretContext(instance.runtimeId, "apiKey"));
+}
+
+export async function renameInstance(deps: InstanceDeps, accountId: string, instanceId: string, name: string) {
+  if (!(await deps.instances.update(accountId, instanceId, { name }))) {
+    throw new ApiError("NOT_FOUND", "No such instance.");
+  }
+}
+
+export async function updateInstanceSettings(
+  deps: InstanceDeps,
+  accountId: string,
+  instanceId: string,
+  request: InstanceSettingsRequest,
+) {
+  const instance = await requireInstance(deps, accountId, instanceId);
+  const { eventSigningSecret, webhookAuthValue, ...plain } = request;
+  const settings = { ...instance.settings, ...plain };
+  const secretFields: Record<string, string | null> = {};
+  if (eventSigningSecret !== undefined) {
+    secretFields.eventSigningSecret =
+      eventSigningSecret === null
+        ? null
+        : await encrypt(deps.keyRing, eventSigningSecret, secretContext(instance.runtimeId, "eventSigningSecret"));
+    settings.hasSigningSecret = eventSigningSecret !== null;
+  }
+  if (webhookAuthValue !== undefined) {
+    secretFields.webhookAuthValue =
+      webhookAuthValue === null
+        ? null
+        : await encrypt(deps.keyRing, webhookAuthValue, secretContext(instance.runtimeId, "webhookAuthValue"));
+    settings.hasWebhookAuthValue = webhookAuthValue !== null;
+  }
+  if (Object.keys(secretFields).length > 0) await deps.instances.setSecrets(instance.runtimeId, secretFields);
+  await deps.instances.update(accountId, instanceId, { settings });
+}
+
+export async function updateInstanceDefaults(deps: InstanceDeps, accountId: string, request: InstanceDefaultsRequest) {
+  const { defaultSigningSecret, ...plain } = request;
+  const current = await deps.instances.getDefaults(accountId);
+  const next: InstanceDefaults = { ...current, ...plain };
+  if (defaultSigningSecret !== undefined) {
+    const context = { collection: ACCOUNT_SECRETS, docId: accountId, field: "defaultSigningSecret" };
+    next.hasDefaultSigningSecret = defaultSigningSecret !== null;
+    await deps.accounts.setAccountSecret(
+      accountId,
+      "defaultSigningSecret",
+      defaultSigningSecret === null ? null : await encrypt(deps.keyRing, defaultSigningSecret, context),
+    );
+  }
+  await deps.instances.setDefaults(accountId, next);
+}
+
+export function defaultsView(defaults: InstanceDefaults) {
+  const { hasDefaultSigningSecret, ...rest } = defaults;
+  return { ...rest, hasDefaultSigningSecret };
+}
+
+export async function restartInstance(deps: InstanceDeps, accountId: string, instanceId: string) {
+  const instance = await requireInstance(deps, accountId, instanceId);
+  await deps.provisioner.restart(instance.runtimeId);
+}
+
+export async function deleteInstance(deps: InstanceDeps, accountId: string, instanceId: string) {
+  const instance = await deps.instances.delete(accountId, instanceId);
+  if (!instance) throw new ApiError("NOT_FOUND", "No such instance.");
+  await deps.provisioner.teardown(instance.runtimeId, instance.runtime.cellId);
+}

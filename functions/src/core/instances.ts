@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { EVENT_TYPES } from "./contracts/events.js";
+
+// Instance domain: ids, settings and the views the account API returns.
+export const INSTANCE_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+export const instanceIdSchema = z.string().regex(INSTANCE_ID_PATTERN, "must match ^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$");
+
+const webhookUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).nullable();
+const eventFilters = z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).nullable();
+const signingSecret = z.string().min(16).max(256).nullable();
+
+export const createInstanceRequest = z
+  .object({ id: instanceIdSchema.optional(), name: z.string().trim().min(1).max(256).optional() })
+  .strict();
+
+export const instanceNameRequest = z.object({ name: z.string().trim().min(1).max(256) }).strict();
+
+export const instanceSettingsRequest = z
+  .object({
+    useCustomDefaults: z.boolean().optional(),
+    pullMode: z.boolean().optional(),
+    webhookUrl: webhookUrl.optional(),
+    eventSigningSecret: signingSecret.optional(),
+    historySync: z.boolean().optional(),
+    eventFilters: eventFilters.optional(),
+    webhookAuthHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, "must be a header name")
+      .nullable()
+      .optional(),
+    webhookAuthValue: z.string().min(1).max(1024).nullable().optional(),
+  })
+  .strict();
+
+export const instanceDefaultsRequest = z
+  .object({
+    defaultWebhookUrl: webhookUrl.optional(),
+    defaultSigningSecret: signingSecret.optional(),
+    defaultEventFilters: eventFilters.optional(),
+    defaultHistorySync: z.boolean().optional(),
+    defaultPullMode: z.boolean().optional(),
+  })
+  .strict();
+
+export const pageQuery = z.object({
+  pageNumber: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export type InstanceSettingsRequest = z.infer<typeof instanceSettingsRequest>;
+export type InstanceDefaultsRequest = z.infer<typeof instanceDefaultsRequest>;
+
+/** Non-secret settings stored in the instance document. */
+export interface InstanceSettings {
+  useCustomDefaults: boolean;
+  pullMode: boolean;
+  webhookUrl: string | null;
+  historySync: boolean;
+  eventFilters: string[] | null;
+  webhookAuthHeader: string | null;
+  hasSigningSecret: boolean;
+  hasWebhookAuthValue: boolean;
+}
+
+export interface InstanceDefaults {
+  defaultWebhookUrl: string | null;
+  defaultEventFilters: string[] | null;
+  defaultHistorySync: boolean;
+  defaultPullMode: boolean;
+  hasDefaultSigningSecret: boolean;
+}
+
+export const EMPTY_DEFAULTS: InstanceDefaults = {
+  defaultWebhookUrl: null,
+  defaultEventFilters: null,
+  defaultHistorySync: false,
+  defaultPullMode: false,
+  hasDefaultSigningSecret: false,
+};
+
+export interface RuntimeRecord {
+  state: "provisioning" | "starting" | "running" | "crashed" | "stopped" | "missing" | "deleting";
+  url?: string;
+  cellId?: string;
+  detail?: string;
+  updatedAt: number;
+}
+
+export interface Instance {
+  instanceId: string;
+  accountId: string;
+  /** Globally unique id of the runtime (process / Cloud Run service); customer ids are per account. */
+  runtimeId: string;
+  name: string;
+  createdAt: number;
+  settings: InstanceSettings;
+  apiKey: { prefix: string; createdAt: number };
+  runtime: RuntimeRecord;
+  device?: { isConnected: boolean; isLoggedIn: boolean; deviceId: string | null };
+}
+
+export function newInstanceId(): string {
+  return randomBytes(9).toString("hex");
+}
+
+export function newRuntimeId(): string {
+  return `wi${randomBytes(10).toString("hex")}`;
+}
+
+export function defaultSettings(defaults: InstanceDefaults): InstanceSettings {
+  return {
+    useCustomDefaults: false,
+    pullMode: defaults.defaultPullMode,
+    webhookUrl: null,
+    historySync: defaults.defaultHistorySync,
+    eventFilters: null,
+    webhookAuthHeader: null,
+    hasSigningSecret: false,
+    hasWebhookAuthValue: false,
+  };
+}
+
+/** WSAPI's status word: what a customer sees about the runtime and the paired device. */
+export function instanceStatus(instance: Instance): string {
+  if (instance.runtime.state !== "running") return instance.runtime.state;
+  return instance.device?.isLoggedIn ? "connected" : "unpaired";
+}
+
+export function instanceSummary(instance: Instance) {
+  return {
+    id: instance.instanceId,
+    created: new Date(instance.createdAt).toISOString(),
+    name: instance.name,
+    useCustomDefaults: instance.settings.useCustomDefaults,
+    status: instanceStatus(instance),
+    deviceId: instance.device?.deviceId ?? null,
+    expiredAt: null,
+    trialEndsAt: null,
+    isInTrial: false,
+    hasApiKey: true,
+  };
+}
+
+export function instanceDetail(instance: Instance) {
+  const { hasSigningSecret, hasWebhookAuthValue, ...settings } = instance.settings;
+  return {
+    id: instance.instanceId,
+    name: instance.name,
+    hasApiKey: true,
+    settings: { ...settings, hasEventSigningSecret: hasSigningSecret, hasWebhookAuthValue },
+    status: instanceStatus(instance),
+    runtime: { state: instance.runtime.state, ...(instance.runtime.detail ? { detail: instance.runtime.detail } : {}) },
+    deviceId: instance.device?.deviceId ?? null,
+    created: new Date(instance.createdAt).toISOString(),
+    apiKey: { prefix: instance.apiKey.prefix, createdAt: new Date(instance.apiKey.createdAt).toISOString() },
+  };
+}

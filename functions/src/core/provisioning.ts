@@ -1,0 +1,101 @@
+import { decryptText } from "./aead.js";
+import { INSTANCE_ENV } from "./contracts/tokens.js";
+import type { Instance, RuntimeRecord } from "./instances.js";
+import { INSTANCE_SECRETS } from "./instanceService.js";
+import type { Clock, InstanceStore, KeyRing } from "./ports.js";
+import type { Cell, InstanceRuntime, RuntimeStatus } from "./runtime.js";
+
+// Brings runtimes in line with Firestore: the provisioning task handler and the reconciler.
+export interface ProvisioningDeps {
+  instances: InstanceStore;
+  runtime: InstanceRuntime;
+  keyRing: KeyRing;
+  clock: Clock;
+  /** Environment every instance gets: control-plane URL, gateway public JWK, transport… */
+  baseEnv: Record<string, string>;
+  cells: Cell[];
+  chooseCell: (instance: Instance) => Promise<Cell | undefined>;
+}
+
+function record(status: RuntimeStatus, clock: Clock, cellId?: string): RuntimeRecord {
+  return {
+    state: status.state,
+    ...(status.url ? { url: status.url } : {}),
+    ...(status.detail ? { detail: status.detail } : {}),
+    ...(cellId ? { cellId } : {}),
+    updatedAt: clock.now(),
+  };
+}
+
+const cellOf = (deps: ProvisioningDeps, instance: Instance) => deps.cells.find((c) => c.id === instance.runtime.cellId);
+
+async function ensureRuntime(deps: ProvisioningDeps, instance: Instance) {
+  const secrets = await deps.instances.getSecrets(instance.runtimeId);
+  if (!secrets?.runtimeSecret) throw new Error("instance has no runtime secret");
+  const instanceSecret = await decryptText(deps.keyRing, secrets.runtimeSecret, {
+    collection: INSTANCE_SECRETS,
+    docId: instance.runtimeId,
+    field: "runtimeSecret",
+  });
+  const cell = cellOf(deps, instance) ?? (await deps.chooseCell(instance));
+  const status = await deps.runtime.ensure({
+    instanceId: instance.runtimeId,
+    accountId: instance.accountId,
+    ...(cell ? { cell } : {}),
+    env: { ...deps.baseEnv, [INSTANCE_ENV.instanceId]: instance.runtimeId },
+    instanceSecret,
+  });
+  await deps.instances.update(instance.accountId, instance.instanceId, { runtime: record(status, deps.clock, cell?.id) });
+  return status;
+}
+
+export async function provisionRuntime(deps: ProvisioningDeps, runtimeId: string) {
+  const instance = await deps.instances.getByRuntime(runtimeId);
+  // Deleted before the task ran: make sure nothing is left behind.
+  if (!instance) return deps.runtime.remove(runtimeId);
+  await ensureRuntime(deps, instance);
+}
+
+export async function restartRuntime(deps: ProvisioningDeps, runtimeId: string) {
+  const instance = await deps.instances.getByRuntime(runtimeId);
+  if (!instance) return;
+  await deps.runtime.restart(runtimeId, cellOf(deps, instance));
+  const status = await deps.runtime.status(runtimeId, cellOf(deps, instance));
+  await deps.instances.update(instance.accountId, instance.instanceId, {
+    runtime: record(status, deps.clock, instance.runtime.cellId),
+  });
+}
+
+/** Repairs drift: missing or crashed runtimes are re-created, orphaned runtimes removed. */
+export async function reconcile(deps: ProvisioningDeps) {
+  const known = new Set<string>();
+  const report = { checked: 0, repaired: 0, removed: 0 };
+  for await (const instance of deps.instances.listAll()) {
+    known.add(instance.runtimeId);
+    report.checked++;
+    const cell = cellOf(deps, instance);
+    const status = await deps.runtime.status(instance.runtimeId, cell);
+    if (status.state === "running" || status.state === "starting") {
+      if (status.state !== instance.runtime.state || status.url !== instance.runtime.url) {
+        await deps.instances.update(instance.accountId, instance.instanceId, {
+          runtime: record(status, deps.clock, instance.runtime.cellId),
+        });
+      }
+      continue;
+    }
+    await deps.instances.update(instance.accountId, instance.instanceId, {
+      runtime: record(status, deps.clock, instance.runtime.cellId),
+    });
+    await ensureRuntime(deps, instance);
+    report.repaired++;
+  }
+  const cells = deps.cells.length > 0 ? deps.cells : [undefined];
+  for (const cell of cells) {
+    for (const runtimeId of await deps.runtime.list(cell)) {
+      if (known.has(runtimeId)) continue;
+      await deps.runtime.remove(runtimeId, cell);
+      report.removed++;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,52 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "../../core/errors.js";
+import type { Principal } from "../../core/keyVerifier.js";
+import type { ApiDeps, RateLimitResult } from "./deps.js";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    principal: Principal;
+  }
+}
+
+function setRateHeaders(c: Context, result: RateLimitResult) {
+  c.header("RateLimit-Limit", String(result.limit));
+  c.header("RateLimit-Remaining", String(result.remaining));
+  c.header("RateLimit-Reset", String(result.resetSeconds));
+}
+
+/** Verifies X-Api-Key, then applies the plan's per-minute limit to the account. */
+export function requireApiKey(deps: ApiDeps, accountKeyOnly: boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const principal = await deps.verifier.verify(c.req.header("x-api-key"));
+    if (accountKeyOnly && principal.keyKind !== "account") {
+      throw new ApiError("FORBIDDEN", "Account routes need the account key, not an instance key.");
+    }
+    const result = await deps.rateLimit(principal.accountId, principal.plan.requestsPerMinute);
+    if (!result.allowed) {
+      throw new ApiError("RATE_LIMITED", `Your plan allows ${result.limit} requests per minute.`, {
+        "retry-after": String(result.resetSeconds),
+        "ratelimit-limit": String(result.limit),
+        "ratelimit-remaining": "0",
+        "ratelimit-reset": String(result.resetSeconds),
+      });
+    }
+    c.set("principal", principal);
+    c.set("owner", { accountId: principal.accountId, plan: principal.plan });
+    await next();
+    setRateHeaders(c, result);
+  };
+}
+
+/** Production answers only over HTTPS (the load balancer sets X-Forwarded-Proto) and pins HSTS. */
+export function requireHttps(deps: ApiDeps): MiddlewareHandler {
+  return async (c, next) => {
+    if (deps.production) {
+      if (c.req.header("x-forwarded-proto") !== "https") {
+        throw new ApiError("BAD_REQUEST", "Use HTTPS: plain HTTP is refused.");
+      }
+      c.header("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload");
+    }
+    await next();
+  };
+}

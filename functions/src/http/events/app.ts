@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { EVENTS_PATH, EventBatch } from "../../core/contracts/events.js";
+import { SESSION_STATE_PATH, SessionStateBody } from "../../core/contracts/instance-api.js";
+import { ApiError } from "../../core/errors.js";
+import { type IngestDeps, ingestEvents } from "../../core/eventIngest.js";
+import type { LogEvents } from "../../core/logs.js";
+import { parseJsonBody } from "../common/body.js";
+import { installErrorHandling } from "../common/problem.js";
+import { type InstanceAuthDeps, requireInstanceToken } from "./instanceAuth.js";
+
+// Firestore documents hold at most 1 MiB; WhatsApp auth state is far smaller in practice.
+export const SESSION_STATE_LIMIT = 900 * 1024;
+const EVENTS_BODY_LIMIT = 4 * 1024 * 1024;
+
+export interface EventsDeps extends InstanceAuthDeps {
+  ingest: IngestDeps;
+  logs: LogEvents;
+  sessionStates: {
+    get(runtimeId: string): Promise<string | undefined>;
+    put(runtimeId: string, state: string): Promise<void>;
+  };
+}
+
+/** The control plane side of an instance: its events and its WhatsApp session state. */
+export function createEventsApp(deps: EventsDeps) {
+  const app = new Hono();
+  installErrorHandling(app, deps.logs);
+  app.use("/v1/*", requireInstanceToken(deps));
+
+  app.post(EVENTS_PATH, async (c) => {
+    const batch = await parseJsonBody(c, EventBatch, EVENTS_BODY_LIMIT);
+    return c.json(await ingestEvents(deps.ingest, c.get("instance"), batch.events), 202);
+  });
+
+  app.get(SESSION_STATE_PATH, async (c) => {
+    const state = await deps.sessionStates.get(c.get("instance").runtimeId);
+    if (state === undefined) throw new ApiError("NOT_FOUND", "No session state stored.");
+    return c.json({ state });
+  });
+
+  app.put(SESSION_STATE_PATH, async (c) => {
+    const { state } = await parseJsonBody(c, SessionStateBody, SESSION_STATE_LIMIT + 1024);
+    if (state.length > SESSION_STATE_LIMIT) throw new ApiError("PAYLOAD_TOO_LARGE", "Session state too large.");
+    await deps.sessionStates.put(c.get("instance").runtimeId, state);
+    return c.body(null, 204);
+  });
+  return app;
+}

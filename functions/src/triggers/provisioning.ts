@@ -1,0 +1,41 @@
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { z } from "zod";
+import type { ProvisioningDeps } from "../core/provisioning.js";
+import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
+
+const loadProvisioning = lazy(async () => {
+  const { buildProvisioningDeps } = await import("../composition.js");
+  return buildProvisioningDeps(await runtimeConfig());
+});
+
+const provisionTask = z.object({
+  action: z.enum(["provision", "teardown", "restart"]),
+  runtimeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  cellId: z.string().optional(),
+});
+
+export async function handleProvisionTask(data: unknown, deps: ProvisioningDeps) {
+  const task = provisionTask.parse(data);
+  const { provisionRuntime, restartRuntime } = await import("../core/provisioning.js");
+  if (task.action === "provision") return provisionRuntime(deps, task.runtimeId);
+  if (task.action === "restart") return restartRuntime(deps, task.runtimeId);
+  const cell = deps.cells.find((candidate) => candidate.id === task.cellId);
+  return deps.runtime.remove(task.runtimeId, cell);
+}
+
+// Runtime creation can take a minute on Cloud Run; the task retries until it sticks.
+export const provisioninstance = onTaskDispatched(
+  {
+    secrets: gatewaySecrets,
+    retryConfig: { maxAttempts: 20, minBackoffSeconds: 5, maxBackoffSeconds: 300 },
+    rateLimits: { maxConcurrentDispatches: 20 },
+    timeoutSeconds: 540,
+  },
+  async (request) => handleProvisionTask(request.data, await loadProvisioning()),
+);
+
+export const reconcileinstances = onSchedule({ schedule: "every 5 minutes", secrets: gatewaySecrets }, async () => {
+  const { reconcile } = await import("../core/provisioning.js");
+  await reconcile(await loadProvisioning());
+});
