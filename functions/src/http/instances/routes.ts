@@ -47,7 +47,7 @@ export function registerInstanceRoutes<E extends Env>(
   deps: () => Promise<InstanceDeps>,
   options: { revealRoute?: boolean } = {},
 ) {
-  app.use(base, authenticate);
+  // In Hono `${base}/*` also matches `base` itself, so one registration covers both.
   app.use(`${base}/*`, authenticate);
 
   app.get(base, async (c) => {

@@ -1,0 +1,61 @@
+import { adminDb, asUser, type DashboardUser, json, signUpAndSignIn, stack } from "./stack.js";
+
+// Tenants with running instances, for gateway and isolation tests.
+export interface Tenant {
+  user: DashboardUser;
+  accountKey: string;
+  instances: Array<{ id: string; apiKey: string }>;
+}
+
+export async function accountKeyOf(user: DashboardUser): Promise<string> {
+  const revealed = await json("POST", `${stack().dashboard}/v1/account/api-key/reveal`, undefined, asUser(user));
+  return String(revealed.body.apiKey);
+}
+
+/** Polls until `check` passes or the bound runs out; returns the last value either way. */
+export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!check(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await probe();
+  }
+  return value;
+}
+
+export async function waitRunning(accountKey: string, instanceId: string) {
+  const detail = await eventually(
+    () => json("GET", `${stack().gateway}/account/instances/${instanceId}`, undefined, { "x-api-key": accountKey }),
+    (response) => response.body.status === "unpaired" || response.body.status === "connected",
+    60_000,
+  );
+  if (detail.body.status !== "unpaired" && detail.body.status !== "connected") {
+    throw new Error(`instance ${instanceId} did not start: ${JSON.stringify(detail.body)}`);
+  }
+}
+
+export const UNTHROTTLED_PLAN = { id: "test-unthrottled", instanceLimit: 10, requestsPerMinute: 100_000 };
+
+export async function createTenant(label: string, instanceIds: string[]): Promise<Tenant> {
+  const user = await signUpAndSignIn(label);
+  await setPlan(user.uid, UNTHROTTLED_PLAN);
+  const accountKey = await accountKeyOf(user);
+  const instances = [];
+  for (const id of instanceIds) {
+    const created = await json("POST", `${stack().gateway}/account/instances`, { id }, { "x-api-key": accountKey });
+    if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    instances.push({ id, apiKey: String(created.body.apiKey) });
+  }
+  await Promise.all(instanceIds.map((id) => waitRunning(accountKey, id)));
+  return { user, accountKey, instances };
+}
+
+export async function setAccountStatus(uid: string, status: "active" | "suspended") {
+  await adminDb().collection("accounts").doc(uid).update({ status });
+}
+
+export async function setPlan(uid: string, plan: { id: string; instanceLimit: number; requestsPerMinute: number }) {
+  const { id, ...limits } = plan;
+  await adminDb().collection("plans").doc(id).set(limits);
+  await adminDb().collection("accounts").doc(uid).update({ planId: id });
+}
