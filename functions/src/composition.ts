@@ -1,4 +1,5 @@
 import { hkdfSync } from "node:crypto";
+import type { RuntimeConfig } from "./config.js";
 import type { AccountDeps } from "./core/accounts.js";
 import { INSTANCE_SECRETS, type InstanceDeps, type Provisioner } from "./core/instanceService.js";
 import type { Instance } from "./core/instances.js";
@@ -8,7 +9,6 @@ import { type KeyRing, systemClock } from "./core/ports.js";
 import type { ProvisioningDeps } from "./core/provisioning.js";
 import type { InstanceRuntime } from "./core/runtime.js";
 import { TtlCache } from "./core/ttlCache.js";
-import type { RuntimeConfig } from "./config.js";
 import type { ApiDeps } from "./http/api/deps.js";
 import type { DashboardDeps } from "./http/dashboard/deps.js";
 import type { EventsDeps } from "./http/events/app.js";
@@ -24,17 +24,24 @@ async function buildKeyRing(config: RuntimeConfig): Promise<KeyRing> {
     import("@google-cloud/secret-manager"),
     import("./adapters/keyRingSecretManager.js"),
   ]);
-  return secretManagerKeyRing(new SecretManagerServiceClient(), `projects/${config.projectId}/secrets/WSAPI_DATA_KEYS`);
+  return secretManagerKeyRing(
+    new SecretManagerServiceClient(),
+    `projects/${config.projectId}/secrets/WSAPI_DATA_KEYS`,
+  );
 }
 
 export async function buildAccountDeps(config: RuntimeConfig) {
-  const [{ initializeApp, getApps }, { getFirestore }, { firestoreAccountStore }, { firestoreInstanceStore }] =
-    await Promise.all([
-      import("firebase-admin/app"),
-      import("firebase-admin/firestore"),
-      import("./adapters/firestore/accountStore.js"),
-      import("./adapters/firestore/instanceStore.js"),
-    ]);
+  const [
+    { initializeApp, getApps },
+    { getFirestore },
+    { firestoreAccountStore },
+    { firestoreInstanceStore },
+  ] = await Promise.all([
+    import("firebase-admin/app"),
+    import("firebase-admin/firestore"),
+    import("./adapters/firestore/accountStore.js"),
+    import("./adapters/firestore/instanceStore.js"),
+  ]);
   const app = getApps()[0] ?? initializeApp({ projectId: config.projectId });
   const db = getFirestore(app);
   const deps: AccountDeps = {
@@ -56,12 +63,16 @@ async function taskProvisioner(core: Core): Promise<Provisioner> {
   );
   return {
     provision: (runtimeId) => queue.enqueue({ action: "provision", runtimeId }),
-    teardown: (runtimeId, cellId) => queue.enqueue({ action: "teardown", runtimeId, ...(cellId ? { cellId } : {}) }),
+    teardown: (runtimeId, cellId) =>
+      queue.enqueue({ action: "teardown", runtimeId, ...(cellId ? { cellId } : {}) }),
     restart: (runtimeId) => queue.enqueue({ action: "restart", runtimeId }),
   };
 }
 
-export async function buildInstanceDeps(core: Core, forgetKey?: (digest: string) => void): Promise<InstanceDeps> {
+export async function buildInstanceDeps(
+  core: Core,
+  forgetKey?: (digest: string) => void,
+): Promise<InstanceDeps> {
   return {
     instances: core.instances,
     accounts: core.deps.store,
@@ -95,7 +106,7 @@ export async function buildProvisioningDeps(config: RuntimeConfig): Promise<Prov
     keyRing: core.deps.keyRing,
     clock: core.deps.clock,
     cells: config.cells,
-    chooseCell: (instance) => chooseCell(core.db, config.cells, instance),
+    chooseCell: () => chooseCell(core.db, config.cells),
     baseEnv: {
       WSAPI_GATEWAY_PUBLIC_JWK: JSON.stringify(publicJwkOf(signingJwk)),
       WSAPI_CONTROL_URL: config.eventsUrl,
@@ -136,7 +147,9 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
   };
 }
 
-export async function buildDashboardDeps(config: RuntimeConfig): Promise<DashboardDeps & { instanceDeps: InstanceDeps }> {
+export async function buildDashboardDeps(
+  config: RuntimeConfig,
+): Promise<DashboardDeps & { instanceDeps: InstanceDeps }> {
   const core = await buildAccountDeps(config);
   const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }] = await Promise.all([
     import("firebase-admin/auth"),
@@ -161,7 +174,11 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
     import("./adapters/firestore/sessionStateStore.js"),
     import("./core/aead.js"),
   ]);
-  const credentials = new TtlCache<{ instance: Instance; secret: Uint8Array } | null>(5_000, 50_000, systemClock);
+  const credentials = new TtlCache<{ instance: Instance; secret: Uint8Array } | null>(
+    5_000,
+    50_000,
+    systemClock,
+  );
   return {
     async runtimeCredentials(runtimeId) {
       const cached = credentials.get(runtimeId);

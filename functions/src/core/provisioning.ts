@@ -1,7 +1,7 @@
 import { decryptText } from "./aead.js";
 import { INSTANCE_ENV } from "./contracts/tokens.js";
-import type { Instance, RuntimeRecord } from "./instances.js";
 import { INSTANCE_SECRETS } from "./instanceService.js";
+import type { Instance, RuntimeRecord } from "./instances.js";
 import type { Clock, InstanceStore, KeyRing } from "./ports.js";
 import type { Cell, InstanceRuntime, RuntimeStatus } from "./runtime.js";
 
@@ -14,7 +14,7 @@ export interface ProvisioningDeps {
   /** Environment every instance gets: control-plane URL, gateway public JWK, transport… */
   baseEnv: Record<string, string>;
   cells: Cell[];
-  chooseCell: (instance: Instance) => Promise<Cell | undefined>;
+  chooseCell: () => Promise<Cell | undefined>;
 }
 
 function record(status: RuntimeStatus, clock: Clock, cellId?: string): RuntimeRecord {
@@ -27,7 +27,8 @@ function record(status: RuntimeStatus, clock: Clock, cellId?: string): RuntimeRe
   };
 }
 
-const cellOf = (deps: ProvisioningDeps, instance: Instance) => deps.cells.find((c) => c.id === instance.runtime.cellId);
+const cellOf = (deps: ProvisioningDeps, instance: Instance) =>
+  deps.cells.find((c) => c.id === instance.runtime.cellId);
 
 async function ensureRuntime(deps: ProvisioningDeps, instance: Instance) {
   const secrets = await deps.instances.getSecrets(instance.runtimeId);
@@ -37,7 +38,7 @@ async function ensureRuntime(deps: ProvisioningDeps, instance: Instance) {
     docId: instance.runtimeId,
     field: "runtimeSecret",
   });
-  const cell = cellOf(deps, instance) ?? (await deps.chooseCell(instance));
+  const cell = cellOf(deps, instance) ?? (await deps.chooseCell());
   const status = await deps.runtime.ensure({
     instanceId: instance.runtimeId,
     accountId: instance.accountId,
@@ -45,7 +46,9 @@ async function ensureRuntime(deps: ProvisioningDeps, instance: Instance) {
     env: { ...deps.baseEnv, [INSTANCE_ENV.instanceId]: instance.runtimeId },
     instanceSecret,
   });
-  await deps.instances.update(instance.accountId, instance.instanceId, { runtime: record(status, deps.clock, cell?.id) });
+  await deps.instances.update(instance.accountId, instance.instanceId, {
+    runtime: record(status, deps.clock, cell?.id),
+  });
   return status;
 }
 

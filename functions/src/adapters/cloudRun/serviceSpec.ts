@@ -1,0 +1,116 @@
+import { protos } from "@google-cloud/run";
+import { INSTANCE_ENV } from "../../core/contracts/tokens.js";
+import type { RuntimeStatus } from "../../core/runtime.js";
+import {
+  ANNOTATION_INSTANCE_ID,
+  ANNOTATION_RESTARTED_AT,
+  ANNOTATION_SECRET_VERSION,
+  LABEL_INSTANCE,
+  LABEL_OWNER,
+  labelValue,
+} from "./names.js";
+
+export type CloudRunService = protos.google.cloud.run.v2.IService;
+
+export const CONTAINER_PORT = 8080;
+const DETAIL_MAX = 300;
+// Cloud Run sets these itself and refuses them in a spec; the secret arrives by reference only.
+const RESERVED_ENV = new Set([
+  "PORT",
+  "K_SERVICE",
+  "K_REVISION",
+  "K_CONFIGURATION",
+  INSTANCE_ENV.instanceSecret,
+]);
+
+export interface ServiceSpecInput {
+  name: string;
+  instanceId: string;
+  accountId: string;
+  image: string;
+  serviceAccount: string;
+  network: string;
+  subnetwork: string;
+  resources: { cpu: string; memory: string };
+  env: Record<string, string>;
+  secretName: string;
+  /** The secret version number: a new one rolls a revision, which resolves "latest" again. */
+  secretVersion: string;
+  restartedAt?: string;
+}
+
+/** The whole service as the adapter wants it; an update sends it again in full. */
+export function buildService(input: ServiceSpecInput): CloudRunService {
+  const labels = {
+    [LABEL_OWNER]: labelValue(input.accountId),
+    [LABEL_INSTANCE]: labelValue(input.instanceId),
+  };
+  const templateAnnotations: Record<string, string> = { [ANNOTATION_SECRET_VERSION]: input.secretVersion };
+  if (input.restartedAt) templateAnnotations[ANNOTATION_RESTARTED_AT] = input.restartedAt;
+  const env: protos.google.cloud.run.v2.IEnvVar[] = Object.entries(input.env)
+    .filter(([name]) => !RESERVED_ENV.has(name))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => ({ name, value }));
+  env.push({
+    name: INSTANCE_ENV.instanceSecret,
+    valueSource: { secretKeyRef: { secret: input.secretName, version: "latest" } },
+  });
+  return {
+    name: input.name,
+    labels,
+    annotations: { [ANNOTATION_INSTANCE_ID]: input.instanceId },
+    launchStage: "GA",
+    ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
+    invokerIamDisabled: false,
+    // One WhatsApp session per instance: exactly one container, always warm.
+    scaling: { minInstanceCount: 1, maxInstanceCount: 1, scalingMode: "AUTOMATIC" },
+    template: {
+      labels,
+      annotations: templateAnnotations,
+      serviceAccount: input.serviceAccount,
+      scaling: { minInstanceCount: 1, maxInstanceCount: 1 },
+      executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+      vpcAccess: {
+        networkInterfaces: [{ network: input.network, subnetwork: input.subnetwork }],
+        egress: "PRIVATE_RANGES_ONLY",
+      },
+      containers: [
+        {
+          name: "instance",
+          image: input.image,
+          ports: [{ name: "http1", containerPort: CONTAINER_PORT }],
+          env,
+          // The socket to WhatsApp must keep running between requests.
+          resources: { limits: input.resources, cpuIdle: false, startupCpuBoost: true },
+        },
+      ],
+    },
+  };
+}
+
+/** A template annotation the adapter set earlier, to carry over into the next full update. */
+export function templateAnnotation(service: CloudRunService, key: string): string | undefined {
+  return service.template?.annotations?.[key] || undefined;
+}
+
+const ConditionState = protos.google.cloud.run.v2.Condition.State;
+
+// REST responses decode enums as names, operation results as numbers: accept both.
+function conditionState(value: unknown): string | undefined {
+  return typeof value === "number" ? ConditionState[value] : typeof value === "string" ? value : undefined;
+}
+
+export function statusOf(service: CloudRunService): RuntimeStatus {
+  const status = (state: RuntimeStatus["state"], detail?: string): RuntimeStatus => {
+    const result: RuntimeStatus = { state };
+    if (service.uri) result.url = service.uri;
+    if (detail) result.detail = detail.slice(0, DETAIL_MAX);
+    return result;
+  };
+  const condition = service.terminalCondition;
+  const state = conditionState(condition?.state);
+  if (service.reconciling) return status("starting", condition?.message ?? undefined);
+  if (state === "CONDITION_SUCCEEDED") return status("running");
+  if (state === "CONDITION_FAILED") return status("crashed", condition?.message || "service is not ready");
+  return status("starting", condition?.message ?? undefined);
+}
