@@ -19,7 +19,7 @@ function quickstart(stack: Stack): string {
   ].join("\n");
 }
 
-const stack = await startStack();
+const stack = await startStack({ echo: true });
 console.log(quickstart(stack));
 
 let stopping = false;

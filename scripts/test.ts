@@ -24,7 +24,10 @@ function findTests(...dirs: string[]): string[] {
 
 function run(step: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
   console.log(`\n▶ ${step}`);
-  const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
   const output = result.stdout.toString("utf8");
   process.stdout.write(output);
   const count = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)$`, "m").exec(output)?.[1] ?? 0);
@@ -59,7 +62,10 @@ if (staticOk) {
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
 console.log("\nSummary:");
-for (const r of results) console.log(`  ${r.ok ? "✔" : "✘"} ${r.step}${r.passed + r.failed ? ` (${r.passed} passed, ${r.failed} failed)` : ""}`);
+for (const r of results)
+  console.log(
+    `  ${r.ok ? "✔" : "✘"} ${r.step}${r.passed + r.failed ? ` (${r.passed} passed, ${r.failed} failed)` : ""}`,
+  );
 const allOk = staticOk && results.every((r) => r.ok);
 console.log(`${allOk ? "PASS" : "FAIL"}: ${passed} passed, ${failed} failed`);
 process.exit(allOk ? 0 : 1);

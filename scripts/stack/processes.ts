@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 
 // Child processes of the local stack: each in its own process group so stopping it leaves
-// nothing behind, output prefixed on the console or written to .wsapi/logs/<name>.log.
+// nothing behind, output written to .wsapi/logs/<name>.log and optionally echoed.
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
@@ -11,33 +11,38 @@ export interface ManagedProcess {
 
 export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
-  /** When set, output goes to this log file instead of the console. */
-  logDir?: string;
+  /** Output always goes to <logDir>/<name>.log (tests scan these files for leaks). */
+  logDir: string;
+  /** Also print output on the console, prefixed with the process name. */
+  echo?: boolean;
 }
 
-function pipeOutput(name: string, child: ChildProcess, logDir?: string): WriteStream | undefined {
-  if (logDir) {
-    mkdirSync(logDir, { recursive: true });
-    const file = createWriteStream(`${logDir}/${name}.log`, { flags: "a" });
-    child.stdout?.pipe(file);
-    child.stderr?.pipe(file);
-    return file;
-  }
+function pipeOutput(name: string, child: ChildProcess, options: SpawnOptions): WriteStream {
+  mkdirSync(options.logDir, { recursive: true });
+  const file = createWriteStream(`${options.logDir}/${name}.log`, { flags: "a" });
   for (const stream of [child.stdout, child.stderr]) {
+    stream?.pipe(file);
     stream?.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) console.log(`[${name}] ${line}`);
+      if (!options.echo) return;
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) console.log(`[${name}] ${line}`);
     });
   }
-  return undefined;
+  return file;
 }
 
-export function startProcess(name: string, command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+): ManagedProcess {
   const child = spawn(command, args, {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  const file = pipeOutput(name, child, options.logDir);
+  const file = pipeOutput(name, child, options);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     name,
@@ -55,13 +60,17 @@ export function startProcess(name: string, command: string, args: string[], opti
         await exited;
         clearTimeout(killed);
       }
-      file?.end();
+      file.end();
     },
   };
 }
 
 /** Polls until `probe` answers true, or fails naming what never came up. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;

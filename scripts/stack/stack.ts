@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { httpOk, type ManagedProcess, startProcess, waitFor } from "./processes.js";
 import { ensureLocalSecrets } from "./secrets.js";
 import { startSupervisor } from "./supervisor.js";
-import { httpOk, type ManagedProcess, startProcess, waitFor } from "./processes.js";
 
 // The whole local stack: Firestore, the Firebase emulators (auth, functions, tasks, hosting).
 export const PROJECT_ID = "demo-wsapi";
@@ -32,6 +32,8 @@ export interface StackUrls {
   simulator: string;
   supervisor: string;
   projectId: string;
+  /** "official" (Java 21 emulator, with security rules) or "standin" (no rules engine). */
+  firestoreKind: "official" | "standin";
 }
 
 export interface Stack {
@@ -39,7 +41,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export function stackUrls(): StackUrls {
+export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin"): StackUrls {
   const functionsBase = `http://${HOST}:${PORTS.functions}/${PROJECT_ID}/${REGION}`;
   return {
     gateway: `${functionsBase}/api`,
@@ -52,12 +54,16 @@ export function stackUrls(): StackUrls {
     simulator: `http://${HOST}:${PORTS.simulator}`,
     supervisor: `http://${HOST}:${PORTS.supervisor}`,
     projectId: PROJECT_ID,
+    firestoreKind,
   };
 }
 
 function javaMajorVersion(): number {
   try {
-    const output = execFileSync("java", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const output = execFileSync("java", ["-version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return Number(/version "(\d+)/.exec(output)?.[1] ?? 0);
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? "");
@@ -76,20 +82,23 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-export async function startStack(options: { logDir?: string } = {}): Promise<Stack> {
+export async function startStack(request: { logDir?: string; echo?: boolean } = {}): Promise<Stack> {
+  const options = { logDir: request.logDir ?? ".wsapi/logs", echo: request.echo ?? false };
   for (const [name, port] of Object.entries(PORTS)) {
-    if (!(await portFree(port))) throw new Error(`port ${port} (${name}) is in use: is another stack running?`);
+    if (!(await portFree(port)))
+      throw new Error(`port ${port} (${name}) is in use: is another stack running?`);
   }
   await ensureLocalSecrets();
-  const urls = stackUrls();
+  // The official Firestore emulator needs Java 21; below that, the isolated Node stand-in serves.
+  const official = javaMajorVersion() >= 21 && process.env.WSAPI_FIRESTORE !== "standin";
+  const urls = stackUrls(official ? "official" : "standin");
   writeLocalParams(urls);
-  const logDir = options.logDir ?? ".wsapi/logs";
   const processes: ManagedProcess[] = [];
   const supervisor = await startSupervisor({
     port: PORTS.supervisor,
     command: [process.execPath, INSTANCE_ENTRY],
     dataRoot: ".wsapi/instances",
-    logDir,
+    logDir: options.logDir,
   });
   const stop = async () => {
     await supervisor.stop();
@@ -97,21 +106,34 @@ export async function startStack(options: { logDir?: string } = {}): Promise<Sta
   };
   try {
     processes.push(
-      startProcess("simulator", process.execPath, [SIMULATOR_ENTRY, "--port", String(PORTS.simulator)], options),
+      startProcess(
+        "simulator",
+        process.execPath,
+        [SIMULATOR_ENTRY, "--port", String(PORTS.simulator)],
+        options,
+      ),
     );
-    // The official Firestore emulator needs Java 21; below that, the isolated Node stand-in serves.
-    const official = javaMajorVersion() >= 21 && process.env.WSAPI_FIRESTORE !== "standin";
     if (!official) {
-      const firestore = startProcess("firestore", process.execPath, ["--import", "tsx", "scripts/firestore/server.ts", "--port", String(PORTS.firestore)], options);
+      const firestore = startProcess(
+        "firestore",
+        process.execPath,
+        ["--import", "tsx", "scripts/firestore/server.ts", "--port", String(PORTS.firestore)],
+        options,
+      );
       processes.push(firestore);
     }
     const only = ["auth", "functions", "tasks", "hosting", ...(official ? ["firestore"] : [])].join(",");
     const env = { FIRESTORE_EMULATOR_HOST: urls.firestore, FIREBASE_AUTH_EMULATOR_HOST: urls.auth };
     processes.push(
-      startProcess("emulators", "node_modules/.bin/firebase", ["emulators:start", "--only", only, "--project", PROJECT_ID], {
-        ...options,
-        env,
-      }),
+      startProcess(
+        "emulators",
+        "node_modules/.bin/firebase",
+        ["emulators:start", "--only", only, "--project", PROJECT_ID],
+        {
+          ...options,
+          env,
+        },
+      ),
     );
     await waitFor("firestore", () => tcpOpen(PORTS.firestore));
     await waitFor("auth emulator", () => httpOk(`http://${urls.auth}/`));

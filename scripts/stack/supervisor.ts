@@ -42,7 +42,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
 }
 
-export async function startSupervisor(options: SupervisorOptions): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startSupervisor(
+  options: SupervisorOptions,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const runtimes = new Map<string, Runtime>();
   mkdirSync(options.dataRoot, { recursive: true, mode: 0o700 });
   mkdirSync(options.logDir, { recursive: true });
@@ -87,7 +89,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<{ url
   }
 
   async function waitHealthy(runtime: Runtime, child: ChildProcess) {
-    for (let attempt = 0; attempt < 200 && runtime.child === child && runtime.state === "starting"; attempt++) {
+    for (
+      let attempt = 0;
+      attempt < 200 && runtime.child === child && runtime.state === "starting";
+      attempt++
+    ) {
       try {
         const response = await fetch(`http://127.0.0.1:${runtime.port}/healthz`);
         if (response.ok) {
@@ -134,13 +140,21 @@ export async function startSupervisor(options: SupervisorOptions): Promise<{ url
         const env = body.env as Record<string, string>;
         const secret = String(body.instanceSecret ?? "");
         if (runtime && runtime.state !== "crashed" && runtime.state !== "stopped") {
-          if (JSON.stringify(runtime.env) === JSON.stringify(env) && runtime.secret === secret) return send(200, view(runtime));
+          if (JSON.stringify(runtime.env) === JSON.stringify(env) && runtime.secret === secret)
+            return send(200, view(runtime));
           await halt(runtime);
           Object.assign(runtime, { env, secret });
           await launch(runtime);
           return send(200, view(runtime));
         }
-        const next = runtime ?? { runtimeId, port: await freePort(), env, secret, state: "stopped", stopping: false };
+        const next = runtime ?? {
+          runtimeId,
+          port: await freePort(),
+          env,
+          secret,
+          state: "stopped",
+          stopping: false,
+        };
         Object.assign(next, { env, secret });
         runtimes.set(runtimeId, next);
         await launch(next);

@@ -15,7 +15,10 @@ const { dashboard } = stack();
 
 describe("sign up", () => {
   it("refuses a weak password with a problem naming what it lacks", async () => {
-    const response = await json("POST", `${dashboard}/v1/signup`, { email: uniqueEmail(), password: "password" });
+    const response = await json("POST", `${dashboard}/v1/signup`, {
+      email: uniqueEmail(),
+      password: "password",
+    });
     assert.equal(response.status, 400);
     assert.match(response.headers.get("content-type") ?? "", /application\/problem\+json/);
     assert.equal(response.body.status, 400);
@@ -26,7 +29,9 @@ describe("sign up", () => {
   it("refuses bad input cleanly", async () => {
     // Invalid JSON sent as application/json is refused by the Functions runtime's body parser
     // before our code runs: still a 400, but not problem+json (see README, known limits).
-    const invalidJson = await json("POST", `${dashboard}/v1/signup`, "{not json", { "content-type": "application/json" });
+    const invalidJson = await json("POST", `${dashboard}/v1/signup`, "{not json", {
+      "content-type": "application/json",
+    });
     assert.equal(invalidJson.status, 400);
     const cases: Array<[unknown, Record<string, string>, number]> = [
       ["{not json", { "content-type": "text/plain" }, 415],
@@ -56,7 +61,10 @@ describe("sign up", () => {
       returnSecureToken: true,
     });
     assert.equal(result.status, 400);
-    assert.match(String(result.body.error?.message), /BLOCKING_FUNCTION_ERROR_RESPONSE|PERMISSION_DENIED|dashboard/);
+    assert.match(
+      String(result.body.error?.message),
+      /BLOCKING_FUNCTION_ERROR_RESPONSE|PERMISSION_DENIED|dashboard/,
+    );
   });
 });
 
@@ -77,7 +85,9 @@ describe("dashboard session", () => {
   });
 
   it("refuses a forged ID token and a missing cookie", async () => {
-    const forged = await json("POST", `${dashboard}/v1/session`, { idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." });
+    const forged = await json("POST", `${dashboard}/v1/session`, {
+      idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+    });
     assert.equal(forged.status, 401);
     const anonymous = await json("GET", `${dashboard}/v1/session`);
     assert.equal(anonymous.status, 401);
@@ -97,7 +107,12 @@ describe("dashboard session", () => {
     assert.deepEqual(account.body.plan, { id: "free", instanceLimit: 2, requestsPerMinute: 120 });
     const prefix = (account.body.apiKey as { prefix: string }).prefix;
 
-    const noCsrf = await json("POST", `${dashboard}/v1/account/api-key/reveal`, undefined, asUser(user, false));
+    const noCsrf = await json(
+      "POST",
+      `${dashboard}/v1/account/api-key/reveal`,
+      undefined,
+      asUser(user, false),
+    );
     assert.equal(noCsrf.status, 403);
     const wrongCsrf = await json("POST", `${dashboard}/v1/account/api-key/reveal`, undefined, {
       ...asUser(user, false),

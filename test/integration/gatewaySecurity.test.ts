@@ -17,7 +17,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
   callId: "CALL0001",
 };
 
-const concrete = (path: string) => path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(SAMPLE_PARAMS[name]!));
+const concrete = (path: string) =>
+  path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(SAMPLE_PARAMS[name]!));
 
 const ACCOUNT_ROUTES: Array<{ method: string; path: string }> = [
   { method: "GET", path: "/account/instances" },
@@ -59,9 +60,30 @@ describe("shared security cases on every route", () => {
     await setAccountStatus(carol.user.uid, "suspended");
     // The key cache holds a verdict for at most 5 s; wait until rotation and suspension are visible.
     const status = (apiKey: string, instanceId: string) =>
-      json("GET", `${gateway}/session/status`, undefined, { "x-api-key": apiKey, "x-instance-id": instanceId });
-    assert.equal((await eventually(() => status(revokedKey, "alice-2"), (r) => r.status === 401, 6_000)).status, 401);
-    assert.equal((await eventually(() => status(carol.accountKey, "carol-1"), (r) => r.status === 403, 6_000)).status, 403);
+      json("GET", `${gateway}/session/status`, undefined, {
+        "x-api-key": apiKey,
+        "x-instance-id": instanceId,
+      });
+    assert.equal(
+      (
+        await eventually(
+          () => status(revokedKey, "alice-2"),
+          (r) => r.status === 401,
+          6_000,
+        )
+      ).status,
+      401,
+    );
+    assert.equal(
+      (
+        await eventually(
+          () => status(carol.accountKey, "carol-1"),
+          (r) => r.status === 403,
+          6_000,
+        )
+      ).status,
+      403,
+    );
   });
 
   it("instance routes: 400 without X-Instance-Id, 401 for bad keys, 403 suspended", async () => {
@@ -70,11 +92,27 @@ describe("shared security cases on every route", () => {
       const label = `${route.method} ${route.path}`;
       const call = (headers: Record<string, string>) => json(route.method, url, undefined, headers);
       assert.equal((await call({ "x-instance-id": "shared-name" })).status, 401, `${label}: no key`);
-      assert.equal((await call({ "x-api-key": malformed, "x-instance-id": "shared-name" })).status, 401, `${label}: malformed`);
-      assert.equal((await call({ "x-api-key": badChecksum(), "x-instance-id": "shared-name" })).status, 401, `${label}: checksum`);
-      assert.equal((await call({ "x-api-key": revokedKey, "x-instance-id": "alice-2" })).status, 401, `${label}: revoked`);
+      assert.equal(
+        (await call({ "x-api-key": malformed, "x-instance-id": "shared-name" })).status,
+        401,
+        `${label}: malformed`,
+      );
+      assert.equal(
+        (await call({ "x-api-key": badChecksum(), "x-instance-id": "shared-name" })).status,
+        401,
+        `${label}: checksum`,
+      );
+      assert.equal(
+        (await call({ "x-api-key": revokedKey, "x-instance-id": "alice-2" })).status,
+        401,
+        `${label}: revoked`,
+      );
       assert.equal((await call({ "x-api-key": alice.accountKey })).status, 400, `${label}: no instance id`);
-      assert.equal((await call({ "x-api-key": carol.accountKey, "x-instance-id": "carol-1" })).status, 403, `${label}: suspended`);
+      assert.equal(
+        (await call({ "x-api-key": carol.accountKey, "x-instance-id": "carol-1" })).status,
+        403,
+        `${label}: suspended`,
+      );
     }
   });
 
@@ -101,7 +139,12 @@ describe("shared security cases on every route", () => {
     for (const route of ACCOUNT_ROUTES) {
       const label = `${route.method} ${route.path}`;
       const call = (apiKey: string | undefined, id: string) =>
-        json(route.method, `${gateway}${route.path.replace("{own}", id)}`, undefined, apiKey ? { "x-api-key": apiKey } : {});
+        json(
+          route.method,
+          `${gateway}${route.path.replace("{own}", id)}`,
+          undefined,
+          apiKey ? { "x-api-key": apiKey } : {},
+        );
       assert.equal((await call(undefined, "alice-2")).status, 401, `${label}: no key`);
       assert.equal((await call(malformed, "alice-2")).status, 401, `${label}: malformed`);
       assert.equal((await call(badChecksum(), "alice-2")).status, 401, `${label}: checksum`);

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { asUser, json, signUpAndSignIn, stack } from "../support/stack.js";
-import { accountKeyOf, createTenant, eventually, setPlan, type Tenant, waitRunning } from "../support/tenants.js";
+import {
+  accountKeyOf,
+  createTenant,
+  eventually,
+  setPlan,
+  type Tenant,
+  waitRunning,
+} from "../support/tenants.js";
 
 const { gateway, dashboard } = stack();
 
@@ -23,9 +30,19 @@ describe("instance lifecycle through the account API", () => {
     assert.equal(item!.id, "sales.team-1");
     assert.equal(item!.status, "unpaired");
 
-    assert.equal((await json("PUT", `${gateway}/account/instances/sales.team-1/name`, { name: "Sales" }, key())).status, 204);
-    const settings = { webhookUrl: "https://hooks.example.com/wsapi", eventFilters: ["message"], eventSigningSecret: "s".repeat(32) };
-    assert.equal((await json("PUT", `${gateway}/account/instances/sales.team-1/settings`, settings, key())).status, 204);
+    assert.equal(
+      (await json("PUT", `${gateway}/account/instances/sales.team-1/name`, { name: "Sales" }, key())).status,
+      204,
+    );
+    const settings = {
+      webhookUrl: "https://hooks.example.com/wsapi",
+      eventFilters: ["message"],
+      eventSigningSecret: "s".repeat(32),
+    };
+    assert.equal(
+      (await json("PUT", `${gateway}/account/instances/sales.team-1/settings`, settings, key())).status,
+      204,
+    );
     const detail = await json("GET", `${gateway}/account/instances/sales.team-1`, undefined, key());
     assert.equal(detail.body.name, "Sales");
     const shown = detail.body.settings as Record<string, unknown>;
@@ -57,7 +74,10 @@ describe("instance lifecycle through the account API", () => {
   });
 
   it("keeps account defaults and refuses an instance key on account routes", async () => {
-    const defaults = { defaultWebhookUrl: "https://hooks.example.com/default", defaultEventFilters: ["message", "group"] };
+    const defaults = {
+      defaultWebhookUrl: "https://hooks.example.com/default",
+      defaultEventFilters: ["message", "group"],
+    };
     assert.equal((await json("PUT", `${gateway}/account/instances/defaults`, defaults, key())).status, 204);
     const read = await json("GET", `${gateway}/account/instances/defaults`, undefined, key());
     assert.equal(read.body.defaultWebhookUrl, "https://hooks.example.com/default");
@@ -71,7 +91,10 @@ describe("instance lifecycle through the account API", () => {
   it("rotates the instance key: the new key works at once, the old one is refused", async () => {
     const instance = tenant.instances[0]!;
     const call = (apiKey: string) =>
-      json("GET", `${gateway}/session/status`, undefined, { "x-api-key": apiKey, "x-instance-id": instance.id });
+      json("GET", `${gateway}/session/status`, undefined, {
+        "x-api-key": apiKey,
+        "x-instance-id": instance.id,
+      });
     assert.equal((await call(instance.apiKey)).status, 200);
     const rotated = await json("PUT", `${gateway}/account/instances/${instance.id}/apikey`, undefined, key());
     assert.equal(rotated.status, 200);
@@ -79,7 +102,11 @@ describe("instance lifecycle through the account API", () => {
     const newKey = rotated.body as unknown as string;
     assert.equal((await call(newKey)).status, 200);
     // Refused at once on the server that rotated, within the documented 5 s bound on any other.
-    const old = await eventually(() => call(instance.apiKey), (r) => r.status === 401, 6_000);
+    const old = await eventually(
+      () => call(instance.apiKey),
+      (r) => r.status === 401,
+      6_000,
+    );
     assert.equal(old.status, 401);
     instance.apiKey = newKey;
   });
@@ -90,7 +117,10 @@ describe("instance lifecycle through the account API", () => {
     const id = String(created.body.id);
     assert.match(id, /^[0-9a-f]{18}$/);
     await waitRunning(tenant.accountKey, id);
-    assert.equal((await json("PUT", `${gateway}/account/instances/${id}/restart`, undefined, key())).status, 204);
+    assert.equal(
+      (await json("PUT", `${gateway}/account/instances/${id}/restart`, undefined, key())).status,
+      204,
+    );
     assert.equal((await json("DELETE", `${gateway}/account/instances/${id}`, undefined, key())).status, 204);
     assert.equal((await json("GET", `${gateway}/account/instances/${id}`, undefined, key())).status, 404);
     assert.equal((await json("DELETE", `${gateway}/account/instances/${id}`, undefined, key())).status, 404);
@@ -128,7 +158,9 @@ describe("rate limits", () => {
     const accountKey = await accountKeyOf(user);
     const responses = [];
     for (let i = 0; i < 7; i++) {
-      responses.push(await json("GET", `${gateway}/account/instances`, undefined, { "x-api-key": accountKey }));
+      responses.push(
+        await json("GET", `${gateway}/account/instances`, undefined, { "x-api-key": accountKey }),
+      );
     }
     assert.deepEqual(
       responses.map((r) => r.status),
@@ -152,8 +184,16 @@ describe("dashboard instance routes", () => {
     assert.equal(created.status, 201);
     const list = await json("GET", `${dashboard}/v1/instances`, undefined, asUser(user, false));
     assert.equal(list.body.totalCount, 1);
-    const revealed = await json("POST", `${dashboard}/v1/instances/web-1/apikey/reveal`, undefined, asUser(user));
+    const revealed = await json(
+      "POST",
+      `${dashboard}/v1/instances/web-1/apikey/reveal`,
+      undefined,
+      asUser(user),
+    );
     assert.equal(revealed.body.apiKey, created.body.apiKey);
-    assert.equal((await json("DELETE", `${dashboard}/v1/instances/web-1`, undefined, asUser(user))).status, 204);
+    assert.equal(
+      (await json("DELETE", `${dashboard}/v1/instances/web-1`, undefined, asUser(user))).status,
+      204,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { type App, getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 
@@ -12,7 +12,9 @@ export interface StackUrls {
   auth: string;
   firestore: string;
   projectId: string;
-  simulator?: string;
+  simulator: string;
+  supervisor: string;
+  firestoreKind: "official" | "standin";
 }
 
 export function stack(): StackUrls {
@@ -38,12 +40,18 @@ export function uniqueEmail(label = "user"): string {
 
 /** Calls the Auth emulator's REST API the way the Firebase client SDK does. */
 export async function authRest(path: string, body: unknown) {
-  const response = await fetch(`http://${stack().auth}/identitytoolkit.googleapis.com/v1/${path}?key=fake-api-key`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { message: string } } };
+  const response = await fetch(
+    `http://${stack().auth}/identitytoolkit.googleapis.com/v1/${path}?key=fake-api-key`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    },
+  );
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown> & { error?: { message: string } },
+  };
 }
 
 export async function signInWithPassword(email: string, password: string): Promise<string> {
@@ -52,7 +60,12 @@ export async function signInWithPassword(email: string, password: string): Promi
   return result.body.idToken as string;
 }
 
-export async function json(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function json(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(url, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
@@ -82,7 +95,10 @@ export async function signUpAndSignIn(label = "user"): Promise<DashboardUser> {
   const idToken = await signInWithPassword(email, STRONG_PASSWORD);
   const session = await json("POST", `${dashboard}/v1/session`, { idToken });
   if (session.status !== 200) throw new Error(`session failed: ${JSON.stringify(session.body)}`);
-  const cookie = session.headers.getSetCookie().find((c) => c.startsWith("__session="))!.split(";")[0]!;
+  const cookie = session.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("__session="))!
+    .split(";")[0]!;
   return { email, uid: signup.body.uid as string, cookie, csrfToken: session.body.csrfToken as string };
 }
 

@@ -8,12 +8,21 @@ export interface Tenant {
 }
 
 export async function accountKeyOf(user: DashboardUser): Promise<string> {
-  const revealed = await json("POST", `${stack().dashboard}/v1/account/api-key/reveal`, undefined, asUser(user));
+  const revealed = await json(
+    "POST",
+    `${stack().dashboard}/v1/account/api-key/reveal`,
+    undefined,
+    asUser(user),
+  );
   return String(revealed.body.apiKey);
 }
 
 /** Polls until `check` passes or the bound runs out; returns the last value either way. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000) {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 30_000,
+) {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   while (!check(value) && Date.now() < deadline) {
@@ -25,7 +34,10 @@ export async function eventually<T>(probe: () => Promise<T>, check: (value: T) =
 
 export async function waitRunning(accountKey: string, instanceId: string) {
   const detail = await eventually(
-    () => json("GET", `${stack().gateway}/account/instances/${instanceId}`, undefined, { "x-api-key": accountKey }),
+    () =>
+      json("GET", `${stack().gateway}/account/instances/${instanceId}`, undefined, {
+        "x-api-key": accountKey,
+      }),
     (response) => response.body.status === "unpaired" || response.body.status === "connected",
     60_000,
   );
@@ -42,7 +54,12 @@ export async function createTenant(label: string, instanceIds: string[]): Promis
   const accountKey = await accountKeyOf(user);
   const instances = [];
   for (const id of instanceIds) {
-    const created = await json("POST", `${stack().gateway}/account/instances`, { id }, { "x-api-key": accountKey });
+    const created = await json(
+      "POST",
+      `${stack().gateway}/account/instances`,
+      { id },
+      { "x-api-key": accountKey },
+    );
     if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
     instances.push({ id, apiKey: String(created.body.apiKey) });
   }
@@ -54,7 +71,10 @@ export async function setAccountStatus(uid: string, status: "active" | "suspende
   await adminDb().collection("accounts").doc(uid).update({ status });
 }
 
-export async function setPlan(uid: string, plan: { id: string; instanceLimit: number; requestsPerMinute: number }) {
+export async function setPlan(
+  uid: string,
+  plan: { id: string; instanceLimit: number; requestsPerMinute: number },
+) {
   const { id, ...limits } = plan;
   await adminDb().collection("plans").doc(id).set(limits);
   await adminDb().collection("accounts").doc(uid).update({ planId: id });

@@ -1,0 +1,88 @@
+// Local Firestore stand-in: @firestore-emulator/server with isolated transactions (./isolation.ts).
+// CLI: `tsx scripts/firestore/server.ts --port 8080 [--host 127.0.0.1]`, runs until SIGINT/SIGTERM.
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { FirestoreServer, type FirestoreState } from "@firestore-emulator/server";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { type IsolationOptions, type ServiceClass, withIsolation } from "./isolation.ts";
+
+export interface StartOptions extends IsolationOptions {
+  host?: string;
+  port: number;
+}
+
+export interface RunningFirestore {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The package exports FirestoreServer but not its service class; capture the class from the
+ * instance FirestoreServer registers so we can subclass it. The throwaway server is never bound.
+ */
+function upstreamService(): { Service: ServiceClass; state: FirestoreState } {
+  const addService = Server.prototype.addService;
+  let impl: object | undefined;
+  Server.prototype.addService = function (this: Server, ...args: Parameters<Server["addService"]>) {
+    impl = args[1];
+    return addService.apply(this, args);
+  };
+  try {
+    const { state } = new FirestoreServer();
+    if (!impl) throw new Error("@firestore-emulator/server registered no service (grpc-js copy mismatch?)");
+    return { Service: impl.constructor as ServiceClass, state };
+  } finally {
+    Server.prototype.addService = addService;
+  }
+}
+
+export async function startFirestore(opts: StartOptions): Promise<RunningFirestore> {
+  const { Service, state } = upstreamService();
+  const Isolated = withIsolation(Service, opts);
+  const server = new Server();
+  server.addService(Service.definition, new Isolated(state));
+  const host = opts.host ?? "127.0.0.1";
+  const port = await new Promise<number>((done, fail) =>
+    server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? fail(err) : done(bound),
+    ),
+  );
+  return {
+    port,
+    // Graceful first; open Listen streams never end on their own, so force after a grace period.
+    stop: () =>
+      new Promise<void>((done) => {
+        const force = setTimeout(() => server.forceShutdown(), 1000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          done();
+        });
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: "string", default: "8080" }, host: { type: "string", default: "127.0.0.1" } },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0) throw new Error(`invalid --port ${values.port}`);
+  const running = await startFirestore({ host: values.host, port });
+  console.log(`firestore ready on ${values.host}:${running.port}`);
+  const shutdown = () => {
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
