@@ -16,7 +16,11 @@ const configSchema = z.object({
   dataKeys: z.string().min(1),
   apiKeyPepper: z.string().min(32),
   gatewaySigningKey: z.string().optional(),
-  sessionTtlMs: z.number().int().min(5 * 60_000).max(14 * 24 * 3600_000),
+  sessionTtlMs: z
+    .number()
+    .int()
+    .min(5 * 60_000)
+    .max(14 * 24 * 3600_000),
   runtime: z.enum(["local", "cloudrun"]),
   supervisorUrl: z.string(),
   eventsUrl: z.string(),

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { decryptText, encrypt, envelopeKeyVersion } from "../src/core/aead.js";
-import { reencryptField } from "../src/core/reencrypt.js";
 import type { CiphertextStore } from "../src/core/ports.js";
+import { reencryptField } from "../src/core/reencrypt.js";
 import { memoryKeyRing } from "./memoryStores.js";
 
 const context = { collection: "accountSecrets", docId: "user-1", field: "apiKey" };
@@ -49,7 +49,8 @@ describe("AEAD envelope", () => {
   it("rotates: a new version encrypts, old versions decrypt, the job moves old ciphertexts", async () => {
     const oldRing = memoryKeyRing({ 1: v1 }, 1);
     const rows = new Map<string, string>();
-    for (const docId of ["a", "b", "c"]) rows.set(docId, await encrypt(oldRing, `key-${docId}`, { ...context, docId }));
+    for (const docId of ["a", "b", "c"])
+      rows.set(docId, await encrypt(oldRing, `key-${docId}`, { ...context, docId }));
     const newRing = memoryKeyRing({ 1: v1, 2: v2 }, 2);
     rows.set("d", await encrypt(newRing, "key-d", { ...context, docId: "d" }));
     assert.equal(envelopeKeyVersion(rows.get("d")!), 2);
@@ -68,7 +69,10 @@ describe("AEAD envelope", () => {
     assert.equal(await reencryptField(newRing, store, context), 3);
     for (const [docId, envelope] of rows) {
       assert.equal(envelopeKeyVersion(envelope), 2);
-      assert.equal(await decryptText(memoryKeyRing({ 2: v2 }, 2), envelope, { ...context, docId }), `key-${docId}`);
+      assert.equal(
+        await decryptText(memoryKeyRing({ 2: v2 }, 2), envelope, { ...context, docId }),
+        `key-${docId}`,
+      );
     }
     assert.equal(await reencryptField(newRing, store, context), 0);
   });

@@ -24,7 +24,9 @@ describe("API key format", () => {
   });
 
   it("refuses arbitrary strings without throwing", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (candidate) => isWellFormedApiKey(candidate) === false));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (candidate) => isWellFormedApiKey(candidate) === false),
+    );
   });
 
   it("digests with the pepper, so the digest is useless without it", () => {

@@ -1,4 +1,12 @@
-import type { Account, AccountStore, ApiKeyRecord, AuditEntry, KeyRing, Plan, StoredKey } from "../src/core/ports.js";
+import type {
+  Account,
+  AccountStore,
+  ApiKeyRecord,
+  AuditEntry,
+  KeyRing,
+  Plan,
+  StoredKey,
+} from "../src/core/ports.js";
 
 // In-memory adapters for unit tests of the core; integration tests use the real Firestore adapter.
 export function memoryAccountStore() {
@@ -32,7 +40,10 @@ export function memoryAccountStore() {
       digests.delete(current.digest);
       digests.set(next.digest, { kind: "account", accountId: uid });
       keys.set(uid, next);
-      accounts.set(uid, { ...accounts.get(uid)!, apiKey: { prefix: next.prefix, createdAt: next.createdAt } });
+      accounts.set(uid, {
+        ...accounts.get(uid)!,
+        apiKey: { prefix: next.prefix, createdAt: next.createdAt },
+      });
     },
     async findApiKey(digest) {
       reads++;

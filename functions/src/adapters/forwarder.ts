@@ -1,11 +1,21 @@
 import { Agent, request } from "undici";
 
 // Keep-alive connections to instance services; connection failures mean "unreachable" (503).
-const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 export function instanceForwarder(timeoutMs = 60_000) {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, connectTimeout: 5_000 });
-  return async (url: string, init: { method: string; headers: Record<string, string>; body?: Uint8Array }) => {
+  return async (
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: Uint8Array },
+  ) => {
     try {
       const response = await request(url, {
         method: init.method as "GET",

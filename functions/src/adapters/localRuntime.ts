@@ -12,7 +12,9 @@ export function localRuntime(supervisorUrl: string): InstanceRuntime {
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${supervisorUrl}/v1/runtimes${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      ...(body === undefined
+        ? {}
+        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
     if (!response.ok) throw new Error(`local runtime ${method} ${path} answered ${response.status}`);
@@ -22,7 +24,9 @@ export function localRuntime(supervisorUrl: string): InstanceRuntime {
 
   return {
     ensure: async (spec) =>
-      status(await call("PUT", `/${spec.instanceId}`, { env: spec.env, instanceSecret: spec.instanceSecret })),
+      status(
+        await call("PUT", `/${spec.instanceId}`, { env: spec.env, instanceSecret: spec.instanceSecret }),
+      ),
     restart: async (instanceId) => {
       await call("POST", `/${instanceId}/restart`);
     },

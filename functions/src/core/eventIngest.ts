@@ -49,7 +49,10 @@ export async function ingestEvents(deps: IngestDeps, instance: Instance, batch: 
   const events = batch.map((event) => ({ ...event, instanceId: instance.instanceId }));
   const device = deviceUpdate(instance, events);
   if (device) await deps.instances.update(instance.accountId, instance.instanceId, { device });
-  const { webhookUrl, filters } = effectiveDelivery(instance, await deps.instances.getDefaults(instance.accountId));
+  const { webhookUrl, filters } = effectiveDelivery(
+    instance,
+    await deps.instances.getDefaults(instance.accountId),
+  );
   const deliverable = events.filter((event) => passesFilters(event.eventType, filters));
   if (webhookUrl && deliverable.length > 0 && deps.webhooks) {
     await deps.webhooks.enqueue(instance, webhookUrl, deliverable);

@@ -35,9 +35,16 @@ export interface InstanceDeps {
   forgetKey?: (digest: string) => void;
 }
 
-const secretContext = (runtimeId: string, field: string) => ({ collection: INSTANCE_SECRETS, docId: runtimeId, field });
+const secretContext = (runtimeId: string, field: string) => ({
+  collection: INSTANCE_SECRETS,
+  docId: runtimeId,
+  field,
+});
 
-async function newInstanceKey(deps: InstanceDeps, runtimeId: string): Promise<{ apiKey: string; stored: StoredKey }> {
+async function newInstanceKey(
+  deps: InstanceDeps,
+  runtimeId: string,
+): Promise<{ apiKey: string; stored: StoredKey }> {
   const apiKey = generateApiKey();
   return {
     apiKey,
@@ -57,7 +64,12 @@ export async function requireInstance(deps: InstanceDeps, accountId: string, ins
   return instance;
 }
 
-export async function createInstance(deps: InstanceDeps, accountId: string, plan: Plan, request: { id?: string; name?: string }) {
+export async function createInstance(
+  deps: InstanceDeps,
+  accountId: string,
+  plan: Plan,
+  request: { id?: string; name?: string },
+) {
   const instanceId = request.id ?? newInstanceId();
   const runtimeId = newRuntimeId();
   const { apiKey, stored } = await newInstanceKey(deps, runtimeId);
@@ -78,9 +90,13 @@ export async function createInstance(deps: InstanceDeps, accountId: string, plan
     runtimeSecret: await encrypt(deps.keyRing, runtimeSecret, secretContext(runtimeId, "runtimeSecret")),
   };
   const outcome = await deps.instances.create(instance, stored, secrets, plan.instanceLimit);
-  if (outcome === "exists") throw new ApiError("CONFLICT", `You already have an instance with id ${instanceId}.`);
+  if (outcome === "exists")
+    throw new ApiError("CONFLICT", `You already have an instance with id ${instanceId}.`);
   if (outcome === "limit") {
-    throw new ApiError("LIMIT_REACHED", `Your plan allows ${plan.instanceLimit} instances; delete one or upgrade.`);
+    throw new ApiError(
+      "LIMIT_REACHED",
+      `Your plan allows ${plan.instanceLimit} instances; delete one or upgrade.`,
+    );
   }
   await deps.provisioner.provision(runtimeId);
   return { instance, apiKey };
@@ -104,7 +120,12 @@ export async function revealInstanceKey(deps: InstanceDeps, accountId: string, i
   return decryptText(deps.keyRing, secrets.apiKey, secretContext(instance.runtimeId, "apiKey"));
 }
 
-export async function renameInstance(deps: InstanceDeps, accountId: string, instanceId: string, name: string) {
+export async function renameInstance(
+  deps: InstanceDeps,
+  accountId: string,
+  instanceId: string,
+  name: string,
+) {
   if (!(await deps.instances.update(accountId, instanceId, { name }))) {
     throw new ApiError("NOT_FOUND", "No such instance.");
   }
@@ -124,21 +145,33 @@ export async function updateInstanceSettings(
     secretFields.eventSigningSecret =
       eventSigningSecret === null
         ? null
-        : await encrypt(deps.keyRing, eventSigningSecret, secretContext(instance.runtimeId, "eventSigningSecret"));
+        : await encrypt(
+            deps.keyRing,
+            eventSigningSecret,
+            secretContext(instance.runtimeId, "eventSigningSecret"),
+          );
     settings.hasSigningSecret = eventSigningSecret !== null;
   }
   if (webhookAuthValue !== undefined) {
     secretFields.webhookAuthValue =
       webhookAuthValue === null
         ? null
-        : await encrypt(deps.keyRing, webhookAuthValue, secretContext(instance.runtimeId, "webhookAuthValue"));
+        : await encrypt(
+            deps.keyRing,
+            webhookAuthValue,
+            secretContext(instance.runtimeId, "webhookAuthValue"),
+          );
     settings.hasWebhookAuthValue = webhookAuthValue !== null;
   }
   if (Object.keys(secretFields).length > 0) await deps.instances.setSecrets(instance.runtimeId, secretFields);
   await deps.instances.update(accountId, instanceId, { settings });
 }
 
-export async function updateInstanceDefaults(deps: InstanceDeps, accountId: string, request: InstanceDefaultsRequest) {
+export async function updateInstanceDefaults(
+  deps: InstanceDeps,
+  accountId: string,
+  request: InstanceDefaultsRequest,
+) {
   const { defaultSigningSecret, ...plain } = request;
   const current = await deps.instances.getDefaults(accountId);
   const next: InstanceDefaults = { ...current, ...plain };

@@ -4,9 +4,14 @@ import { EVENT_TYPES } from "./contracts/events.js";
 
 // Instance domain: ids, settings and the views the account API returns.
 export const INSTANCE_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
-export const instanceIdSchema = z.string().regex(INSTANCE_ID_PATTERN, "must match ^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$");
+export const instanceIdSchema = z
+  .string()
+  .regex(INSTANCE_ID_PATTERN, "must match ^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$");
 
-const webhookUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).nullable();
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .max(2048)
+  .nullable();
 const eventFilters = z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).nullable();
 const signingSecret = z.string().min(16).max(256).nullable();
 
@@ -150,7 +155,10 @@ export function instanceDetail(instance: Instance) {
     hasApiKey: true,
     settings: { ...settings, hasEventSigningSecret: hasSigningSecret, hasWebhookAuthValue },
     status: instanceStatus(instance),
-    runtime: { state: instance.runtime.state, ...(instance.runtime.detail ? { detail: instance.runtime.detail } : {}) },
+    runtime: {
+      state: instance.runtime.state,
+      ...(instance.runtime.detail ? { detail: instance.runtime.detail } : {}),
+    },
     deviceId: instance.device?.deviceId ?? null,
     created: new Date(instance.createdAt).toISOString(),
     apiKey: { prefix: instance.apiKey.prefix, createdAt: new Date(instance.apiKey.createdAt).toISOString() },

@@ -12,4 +12,7 @@ const loadApi = lazy(async () => {
 });
 
 // Production puts the external HTTPS load balancer in front (ingress internal-and-cloud-load-balancing, see infra/).
-export const api = onRequest({ secrets: gatewaySecrets, cors: false, concurrency: 80 }, functionsHandler(loadApi));
+export const api = onRequest(
+  { secrets: gatewaySecrets, cors: false, concurrency: 80 },
+  functionsHandler(loadApi),
+);

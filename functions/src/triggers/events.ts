@@ -12,4 +12,7 @@ const loadEvents = lazy(async () => {
 });
 
 // Called only by instance services (internal ingress in production), each with its own token.
-export const events = onRequest({ secrets: accountSecrets, cors: false, concurrency: 80 }, functionsHandler(loadEvents));
+export const events = onRequest(
+  { secrets: accountSecrets, cors: false, concurrency: 80 },
+  functionsHandler(loadEvents),
+);

@@ -1,5 +1,5 @@
-import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { onSchedule } from "firebase-functions/v2/scheduler";
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { z } from "zod";
 import type { ProvisioningDeps } from "../core/provisioning.js";
 import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
@@ -35,7 +35,10 @@ export const provisioninstance = onTaskDispatched(
   async (request) => handleProvisionTask(request.data, await loadProvisioning()),
 );
 
-export const reconcileinstances = onSchedule({ schedule: "every 5 minutes", secrets: gatewaySecrets }, async () => {
-  const { reconcile } = await import("../core/provisioning.js");
-  await reconcile(await loadProvisioning());
-});
+export const reconcileinstances = onSchedule(
+  { schedule: "every 5 minutes", secrets: gatewaySecrets },
+  async () => {
+    const { reconcile } = await import("../core/provisioning.js");
+    await reconcile(await loadProvisioning());
+  },
+);

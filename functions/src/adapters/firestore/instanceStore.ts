@@ -25,7 +25,10 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
         if (count >= instanceLimit) return "limit";
         tx.update(accounts.doc(instance.accountId), { instanceCount: count + 1 });
         tx.create(instanceDoc(instance.accountId, instance.instanceId), instance);
-        tx.create(runtimes.doc(instance.runtimeId), { accountId: instance.accountId, instanceId: instance.instanceId });
+        tx.create(runtimes.doc(instance.runtimeId), {
+          accountId: instance.accountId,
+          instanceId: instance.instanceId,
+        });
         tx.create(secrets.doc(instance.runtimeId), { ...secretFields, apiKeyDigest: key.digest });
         tx.create(apiKeys.doc(key.digest), {
           kind: "instance",
@@ -83,9 +86,16 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
         const runtimeId = instance.get("runtimeId") as string;
         const current = await tx.get(secrets.doc(runtimeId));
         tx.delete(apiKeys.doc(current.get("apiKeyDigest")));
-        tx.create(apiKeys.doc(next.digest), { kind: "instance", accountId, instanceId, createdAt: next.createdAt });
+        tx.create(apiKeys.doc(next.digest), {
+          kind: "instance",
+          accountId,
+          instanceId,
+          createdAt: next.createdAt,
+        });
         tx.update(secrets.doc(runtimeId), { apiKey: next.ciphertext, apiKeyDigest: next.digest });
-        tx.update(instanceDoc(accountId, instanceId), { apiKey: { prefix: next.prefix, createdAt: next.createdAt } });
+        tx.update(instanceDoc(accountId, instanceId), {
+          apiKey: { prefix: next.prefix, createdAt: next.createdAt },
+        });
         return true;
       });
     },
@@ -120,7 +130,10 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
 
     async getDefaults(accountId) {
       const snapshot = await accounts.doc(accountId).get();
-      return { ...EMPTY_DEFAULTS, ...(snapshot.get("instanceDefaults") as Partial<InstanceDefaults> | undefined) };
+      return {
+        ...EMPTY_DEFAULTS,
+        ...(snapshot.get("instanceDefaults") as Partial<InstanceDefaults> | undefined),
+      };
     },
 
     async setDefaults(accountId, defaults) {

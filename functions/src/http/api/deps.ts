@@ -25,7 +25,10 @@ export interface ApiDeps {
   signToken: GatewayTokenSigner;
   rateLimit: RateLimiter;
   /** Sends the request to the instance's private URL; undefined means unreachable. */
-  forward: (url: string, init: { method: string; headers: Record<string, string>; body?: Uint8Array }) => Promise<Response | undefined>;
+  forward: (
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: Uint8Array },
+  ) => Promise<Response | undefined>;
   logs: LogEvents;
   /** Production refuses plain HTTP and sends HSTS. */
   production: boolean;

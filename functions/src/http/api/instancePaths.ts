@@ -16,8 +16,16 @@ const media = (path: string, body: z.ZodType): InstancePath => ({
   body,
   maxBytes: api.MEDIA_BODY_MAX_BYTES,
 });
-const post = (path: string, body?: z.ZodType): InstancePath => ({ method: "POST", path, ...(body ? { body } : {}) });
-const put = (path: string, body?: z.ZodType): InstancePath => ({ method: "PUT", path, ...(body ? { body } : {}) });
+const post = (path: string, body?: z.ZodType): InstancePath => ({
+  method: "POST",
+  path,
+  ...(body ? { body } : {}),
+});
+const put = (path: string, body?: z.ZodType): InstancePath => ({
+  method: "PUT",
+  path,
+  ...(body ? { body } : {}),
+});
 const get = (path: string): InstancePath => ({ method: "GET", path });
 const del = (path: string): InstancePath => ({ method: "DELETE", path });
 
@@ -29,7 +37,9 @@ export const INSTANCE_PATHS: InstancePath[] = [
   post("/session/logout"),
   post("/session/flush-history"),
   post("/messages/text", api.SendTextRequest),
-  ...(["image", "video", "audio", "voice"] as const).map((kind) => media(`/messages/${kind}`, api.SendMediaRequest)),
+  ...(["image", "video", "audio", "voice"] as const).map((kind) =>
+    media(`/messages/${kind}`, api.SendMediaRequest),
+  ),
   media("/messages/document", api.SendDocumentRequest),
   media("/messages/sticker", api.SendStickerRequest),
   post("/messages/contact", api.SendContactRequest),

@@ -40,7 +40,8 @@ export function createEventsApp(deps: EventsDeps) {
 
   app.put(SESSION_STATE_PATH, async (c) => {
     const { state } = await parseJsonBody(c, SessionStateBody, SESSION_STATE_LIMIT + 1024);
-    if (state.length > SESSION_STATE_LIMIT) throw new ApiError("PAYLOAD_TOO_LARGE", "Session state too large.");
+    if (state.length > SESSION_STATE_LIMIT)
+      throw new ApiError("PAYLOAD_TOO_LARGE", "Session state too large.");
     await deps.sessionStates.put(c.get("instance").runtimeId, state);
     return c.body(null, 204);
   });

@@ -1,15 +1,6 @@
 import type { Context, Env, Hono, MiddlewareHandler } from "hono";
 import { ApiError } from "../../core/errors.js";
 import {
-  createInstanceRequest,
-  instanceDefaultsRequest,
-  instanceDetail,
-  instanceNameRequest,
-  instanceSettingsRequest,
-  instanceSummary,
-  pageQuery,
-} from "../../core/instances.js";
-import {
   createInstance,
   defaultsView,
   deleteInstance,
@@ -22,6 +13,15 @@ import {
   updateInstanceDefaults,
   updateInstanceSettings,
 } from "../../core/instanceService.js";
+import {
+  createInstanceRequest,
+  instanceDefaultsRequest,
+  instanceDetail,
+  instanceNameRequest,
+  instanceSettingsRequest,
+  instanceSummary,
+  pageQuery,
+} from "../../core/instances.js";
 import type { Plan } from "../../core/ports.js";
 import { describeIssues, parseJsonBody } from "../common/body.js";
 
@@ -59,7 +59,12 @@ export function registerInstanceRoutes<E extends Env>(
 
   app.post(base, async (c) => {
     const request = await parseJsonBody(c, createInstanceRequest);
-    const { instance, apiKey } = await createInstance(await deps(), owner(c).accountId, owner(c).plan, request);
+    const { instance, apiKey } = await createInstance(
+      await deps(),
+      owner(c).accountId,
+      owner(c).plan,
+      request,
+    );
     return c.json({ ...instanceSummary(instance), apiKey }, 201);
   });
 
@@ -68,7 +73,11 @@ export function registerInstanceRoutes<E extends Env>(
   );
 
   app.put(`${base}/defaults`, async (c) => {
-    await updateInstanceDefaults(await deps(), owner(c).accountId, await parseJsonBody(c, instanceDefaultsRequest));
+    await updateInstanceDefaults(
+      await deps(),
+      owner(c).accountId,
+      await parseJsonBody(c, instanceDefaultsRequest),
+    );
     return c.body(null, 204);
   });
 
