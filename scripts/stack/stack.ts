@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { httpOk, type ManagedProcess, startProcess, waitFor } from "./processes.js";
+import { startReconcileSchedule } from "./scheduler.js";
 import { ensureLocalSecrets } from "./secrets.js";
 import { startSupervisor } from "./supervisor.js";
 
@@ -18,6 +19,8 @@ export const PORTS = {
   simulator: 8090,
   supervisor: 8091,
 } as const;
+// Production reconciles every 5 minutes; locally a crash is repaired within seconds.
+const RECONCILE_EVERY_MS = 5_000;
 const INSTANCE_ENTRY = "instance/dist/instance/src/main.js";
 const SIMULATOR_ENTRY = "instance/dist/instance/src/simulator/main.js";
 
@@ -144,9 +147,20 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     await stop();
     throw error;
   }
+  const schedule = startReconcileSchedule({
+    projectId: PROJECT_ID,
+    tasksHost: urls.tasks,
+    everyMs: RECONCILE_EVERY_MS,
+  });
   mkdirSync(".wsapi", { recursive: true });
   writeFileSync(".wsapi/stack.json", `${JSON.stringify(urls, null, 2)}\n`);
-  return { urls, stop };
+  return {
+    urls,
+    stop: async () => {
+      schedule.stop();
+      await stop();
+    },
+  };
 }
 
 // Local values of the functions' string params (production sets them at deploy time).

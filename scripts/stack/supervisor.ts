@@ -122,6 +122,19 @@ export async function startSupervisor(
     clearTimeout(timer);
   }
 
+  // Requests for one runtime run one at a time, so a provisioning task and the reconciler
+  // asking at once cannot start two processes.
+  const queues = new Map<string, Promise<unknown>>();
+  function serially<T>(runtimeId: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(runtimeId) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(work);
+    queues.set(runtimeId, next);
+    void next.finally(() => {
+      if (queues.get(runtimeId) === next) queues.delete(runtimeId);
+    });
+    return next;
+  }
+
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body?: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -133,52 +146,61 @@ export async function startSupervisor(
       if (!match) return send(404, { detail: "not found" });
       const [, runtimeId, restart] = match;
       if (!runtimeId) return send(200, { runtimes: [...runtimes.keys()] });
-      const runtime = runtimes.get(runtimeId);
-      if (req.method === "GET") return runtime ? send(200, view(runtime)) : send(200, { state: "missing" });
-      if (req.method === "PUT" && !restart) {
-        const body = await readJson(req);
-        const env = body.env as Record<string, string>;
-        const secret = String(body.instanceSecret ?? "");
-        if (runtime && runtime.state !== "crashed" && runtime.state !== "stopped") {
-          if (JSON.stringify(runtime.env) === JSON.stringify(env) && runtime.secret === secret)
-            return send(200, view(runtime));
-          await halt(runtime);
-          Object.assign(runtime, { env, secret });
-          await launch(runtime);
-          return send(200, view(runtime));
-        }
-        const next = runtime ?? {
-          runtimeId,
-          port: await freePort(),
-          env,
-          secret,
-          state: "stopped",
-          stopping: false,
-        };
-        Object.assign(next, { env, secret });
-        runtimes.set(runtimeId, next);
-        await launch(next);
-        return send(200, view(next));
-      }
-      if (req.method === "POST" && restart) {
-        if (!runtime) return send(404, { detail: "no such runtime" });
-        await halt(runtime);
-        await launch(runtime);
-        return send(200, view(runtime));
-      }
-      if (req.method === "DELETE") {
-        if (runtime) {
-          await halt(runtime);
-          runtimes.delete(runtimeId);
-        }
-        rmSync(join(options.dataRoot, runtimeId), { recursive: true, force: true });
-        return send(204);
-      }
-      send(405, { detail: "method not allowed" });
+      await serially(runtimeId, () => handle(req, runtimeId, Boolean(restart), send));
     } catch (error) {
       send(500, { detail: error instanceof Error ? error.message : "error" });
     }
   });
+
+  async function handle(
+    req: IncomingMessage,
+    runtimeId: string,
+    restart: boolean,
+    send: (status: number, body?: unknown) => void,
+  ) {
+    const runtime = runtimes.get(runtimeId);
+    if (req.method === "GET") return runtime ? send(200, view(runtime)) : send(200, { state: "missing" });
+    if (req.method === "PUT" && !restart) {
+      const body = await readJson(req);
+      const env = body.env as Record<string, string>;
+      const secret = String(body.instanceSecret ?? "");
+      if (runtime && runtime.state !== "crashed" && runtime.state !== "stopped") {
+        if (JSON.stringify(runtime.env) === JSON.stringify(env) && runtime.secret === secret)
+          return send(200, view(runtime));
+        await halt(runtime);
+        Object.assign(runtime, { env, secret });
+        await launch(runtime);
+        return send(200, view(runtime));
+      }
+      const next = runtime ?? {
+        runtimeId,
+        port: await freePort(),
+        env,
+        secret,
+        state: "stopped",
+        stopping: false,
+      };
+      Object.assign(next, { env, secret });
+      runtimes.set(runtimeId, next);
+      await launch(next);
+      return send(200, view(next));
+    }
+    if (req.method === "POST" && restart) {
+      if (!runtime) return send(404, { detail: "no such runtime" });
+      await halt(runtime);
+      await launch(runtime);
+      return send(200, view(runtime));
+    }
+    if (req.method === "DELETE") {
+      if (runtime) {
+        await halt(runtime);
+        runtimes.delete(runtimeId);
+      }
+      rmSync(join(options.dataRoot, runtimeId), { recursive: true, force: true });
+      return send(204);
+    }
+    send(405, { detail: "method not allowed" });
+  }
 
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
   return {

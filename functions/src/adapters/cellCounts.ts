@@ -2,7 +2,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import { chooseCell as placeInCell } from "../core/placement.js";
 import type { Cell } from "../core/runtime.js";
 
-// Counts instances per cell with an aggregation query, then applies the placement policy.
+// Counts runtimes per cell (the runtimes index carries the cell) and applies the placement policy.
 export async function chooseCell(db: Firestore, cells: Cell[]): Promise<Cell | undefined> {
   if (cells.length === 0) return undefined;
   const counts = await Promise.all(

@@ -10,14 +10,20 @@ const loadProvisioning = lazy(async () => {
 });
 
 const provisionTask = z.object({
-  action: z.enum(["provision", "teardown", "restart"]),
-  runtimeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  action: z.enum(["provision", "teardown", "restart", "reconcile"]),
+  runtimeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   cellId: z.string().optional(),
 });
 
 export async function handleProvisionTask(data: unknown, deps: ProvisioningDeps) {
   const task = provisionTask.parse(data);
-  const { provisionRuntime, restartRuntime } = await import("../core/provisioning.js");
+  const { provisionRuntime, reconcile, restartRuntime } = await import("../core/provisioning.js");
+  // The local stack has no Cloud Scheduler, so it asks for reconciliation through this queue.
+  if (task.action === "reconcile") return void (await reconcile(deps));
+  if (!task.runtimeId) throw new Error(`${task.action} needs a runtimeId`);
   if (task.action === "provision") return provisionRuntime(deps, task.runtimeId);
   if (task.action === "restart") return restartRuntime(deps, task.runtimeId);
   const cell = deps.cells.find((candidate) => candidate.id === task.cellId);

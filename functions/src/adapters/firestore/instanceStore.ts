@@ -64,14 +64,29 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
       return { items: page.docs.map((doc) => doc.data() as Instance), totalCount: count.data().count };
     },
 
+    // Walks the runtimes index (a top-level collection) rather than a collection-group query.
     async *listAll() {
-      const snapshot = await db.collectionGroup("instances").get();
-      for (const doc of snapshot.docs) yield doc.data() as Instance;
+      let query = runtimes.orderBy("__name__").limit(200);
+      for (;;) {
+        const page = await query.get();
+        for (const entry of page.docs) {
+          const instance = await instanceDoc(entry.get("accountId"), entry.get("instanceId")).get();
+          if (instance.exists) yield instance.data() as Instance;
+        }
+        if (page.size < 200) return;
+        query = query.startAfter(page.docs[page.docs.length - 1]!);
+      }
     },
 
     async update(accountId, instanceId, patch) {
       try {
-        await instanceDoc(accountId, instanceId).update(patch);
+        const ref = instanceDoc(accountId, instanceId);
+        const cellId = (patch.runtime as { cellId?: string } | undefined)?.cellId;
+        if (cellId) {
+          const runtimeId = (await ref.get()).get("runtimeId");
+          if (runtimeId) await runtimes.doc(runtimeId).set({ cellId }, { merge: true });
+        }
+        await ref.update(patch);
         return true;
       } catch (error) {
         if ((error as { code?: number }).code === 5) return false;
