@@ -14,12 +14,12 @@ async function resolveInstance(c: Context, deps: ApiDeps) {
   const instanceId = c.req.header("x-instance-id");
   if (!instanceId) throw new ApiError("MISSING_INSTANCE_ID", "Send the X-Instance-Id header.");
   const principal = c.get("principal");
-  const notFound = new ApiError("NOT_FOUND", "No such instance.");
+  const notFound = () => new ApiError("NOT_FOUND", "No such instance.");
   // An instance key reaches only its own instance; anything else looks exactly like "does not exist".
-  if (!instanceIdSchema.safeParse(instanceId).success) throw notFound;
-  if (principal.keyKind === "instance" && principal.instanceId !== instanceId) throw notFound;
+  if (!instanceIdSchema.safeParse(instanceId).success) throw notFound();
+  if (principal.keyKind === "instance" && principal.instanceId !== instanceId) throw notFound();
   const instance = await deps.findInstance(principal.accountId, instanceId);
-  if (!instance) throw notFound;
+  if (!instance) throw notFound();
   if (instance.runtime.state !== "running" || !instance.runtime.url) {
     throw new ApiError("UNAVAILABLE", `The instance is ${instance.runtime.state}; try again shortly.`, {
       "retry-after": "5",
