@@ -1,9 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
-import { randomBytes } from "node:crypto";
 import { GATEWAY_ISSUER, instanceAudience } from "../../functions/src/core/contracts/tokens.js";
 import { controlPlaneStub, launch } from "./processes.js";
 
@@ -19,7 +19,11 @@ export interface LoadResult {
   errors: number;
 }
 
-async function load(url: string, headers: Record<string, string>, durationSeconds: number): Promise<LoadResult> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  durationSeconds: number,
+): Promise<LoadResult> {
   const result = await autocannon({ url, headers, connections: 16, duration: durationSeconds });
   return {
     p50: result.latency.p50,
@@ -53,7 +57,13 @@ export async function benchGateway(durationSeconds = 10) {
   );
   const instanceUrl = `http://127.0.0.1:${instancePort}`;
   const gateway = await launch(
-    [process.execPath, ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=.wsapi/prof"] : []), "--import", "tsx", "scripts/bench/gatewayServer.ts"],
+    [
+      process.execPath,
+      ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=.wsapi/prof"] : []),
+      "--import",
+      "tsx",
+      "scripts/bench/gatewayServer.ts",
+    ],
     { BENCH_GATEWAY: JSON.stringify({ instanceUrl, runtimeId, privateJwk }) },
     /"apiKey"/,
   );

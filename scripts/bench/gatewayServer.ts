@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { serve } from "@hono/node-server";
-import { ensureAccount, revealAccountKey } from "../../functions/src/core/accounts.js";
-import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
-import { createLogger, logEvents } from "../../functions/src/core/logs.js";
-import { systemClock } from "../../functions/src/core/ports.js";
 import { instanceForwarder } from "../../functions/src/adapters/forwarder.js";
 import { gatewayTokenSigner } from "../../functions/src/adapters/gatewayTokens.js";
 import { memoryRateLimiter } from "../../functions/src/adapters/rateLimiter.js";
+import { ensureAccount, revealAccountKey } from "../../functions/src/core/accounts.js";
+import type { Instance } from "../../functions/src/core/instances.js";
+import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
+import { createLogger, logEvents } from "../../functions/src/core/logs.js";
+import { systemClock } from "../../functions/src/core/ports.js";
 import { createApiApp } from "../../functions/src/http/api/app.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
-import type { Instance } from "../../functions/src/core/instances.js";
 
 // The real gateway app (key verification, rate limit, token signing, forwarding) in its own
 // process, with in-memory stores so the benchmark measures the gateway, not Firestore.

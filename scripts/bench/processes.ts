@@ -8,7 +8,11 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export function launch(command: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: Child; line: string }> {
+export function launch(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: Child; line: string }> {
   const [bin, ...args] = command;
   const process_ = spawn(bin!, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const stop = async () => {
@@ -42,5 +46,8 @@ export async function controlPlaneStub(): Promise<{ url: string; close(): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
