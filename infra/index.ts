@@ -1,0 +1,18 @@
+import { loadConfig } from "./src/config.ts";
+import { buildStack } from "./src/stack.ts";
+
+const { outputs } = buildStack(loadConfig());
+
+export const {
+  functionsServiceAccount,
+  gatewayServiceAccount,
+  taskInvokerServiceAccount,
+  webhookQueue,
+  functionsNetwork,
+  functionsSubnetwork,
+  egressIps,
+  apiIp,
+  instanceImageRepository,
+  cells,
+  functionsEnv,
+} = outputs;
