@@ -1,0 +1,60 @@
+import type { MiddlewareHandler } from "hono";
+import { type CryptoKey, errors, jwtVerify } from "jose";
+import {
+  GATEWAY_ISSUER,
+  GATEWAY_TOKEN_ALG,
+  GATEWAY_TOKEN_TTL_SECONDS,
+  instanceAudience,
+} from "../../../functions/src/core/contracts/tokens.js";
+import type { InstanceLogs } from "../logs.js";
+import { problemResponse } from "./problem.js";
+
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * Accepts only the gateway's ES256 tokens minted for this very instance. The algorithm list is
+ * pinned, so `alg: none` and HS256-with-the-public-key (algorithm confusion) are refused.
+ */
+export function gatewayAuth(
+  instanceId: string,
+  gatewayKey: CryptoKey,
+  logs: InstanceLogs,
+): MiddlewareHandler {
+  const audience = instanceAudience(instanceId);
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
+    if (!match?.[1]) return unauthorized("missing bearer token", logs, "missing");
+    try {
+      const { payload } = await jwtVerify(match[1], gatewayKey, {
+        issuer: GATEWAY_ISSUER,
+        audience,
+        algorithms: [GATEWAY_TOKEN_ALG],
+        requiredClaims: ["exp", "iat"],
+        maxTokenAge: GATEWAY_TOKEN_TTL_SECONDS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+      // The gateway mints 60-second tokens; a longer-lived one is a bug or a forgery.
+      if ((payload.exp ?? 0) - (payload.iat ?? 0) > GATEWAY_TOKEN_TTL_SECONDS) {
+        return unauthorized("invalid or expired gateway token", logs, "lifetime");
+      }
+    } catch (error) {
+      return unauthorized("invalid or expired gateway token", logs, rejectionReason(error));
+    }
+    await next();
+  };
+}
+
+function unauthorized(detail: string, logs: InstanceLogs, reason: string): Response {
+  logs.tokenRejected(reason);
+  return problemResponse("unauthorized", detail, { "www-authenticate": 'Bearer realm="wsapi-instance"' });
+}
+
+function rejectionReason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "expired";
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim:${error.claim}`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return "algorithm";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "signature";
+  if (error instanceof errors.JOSEError) return error.code;
+  return "malformed";
+}

@@ -1,0 +1,69 @@
+// Named log events, one JSON line each (Cloud Logging reads `severity` and `message`).
+// Only metadata goes in: never message content, media, tokens, secrets or session state.
+
+type Severity = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+export type LogSink = (line: string) => void;
+
+export interface InstanceLogs {
+  started(fields: Record<string, unknown>): void;
+  stopping(signal: string): void;
+  requestFailed(method: string, path: string, errorName: string): void;
+  tokenRejected(reason: string): void;
+  transportConnected(loggedIn: boolean): void;
+  transportDisconnected(reason: string, retryInMs: number): void;
+  pairingSucceeded(deviceId: string): void;
+  loggedOut(reason: string): void;
+  eventsDelivered(count: number, pending: number): void;
+  eventsDeliveryFailed(reason: string, pending: number, retryInMs: number): void;
+  eventsRejected(count: number, status: number): void;
+  eventsDropped(count: number, reason: string): void;
+  eventsDuplicateSkipped(eventType: string): void;
+  spoolRecordsUnreadable(count: number): void;
+  sessionStateFailed(operation: "load" | "save", reason: string, retryInMs: number): void;
+  mediaFetchRefused(reason: string): void;
+  unsupportedMessage(kind: string): void;
+  transportWarning(message: string): void;
+}
+
+export function createLogs(context: Record<string, unknown>, sink: LogSink = defaultSink): InstanceLogs {
+  const log = (severity: Severity, message: string, fields: Record<string, unknown> = {}) =>
+    sink(JSON.stringify({ severity, message, time: new Date().toISOString(), ...context, ...fields }));
+  return {
+    started: (fields) => log("INFO", "instance.started", fields),
+    stopping: (signal) => log("INFO", "instance.stopping", { signal }),
+    requestFailed: (method, path, errorName) =>
+      log("ERROR", "http.request_failed", { method, path: redactPath(path), errorName }),
+    tokenRejected: (reason) => log("WARNING", "auth.token_rejected", { reason }),
+    transportConnected: (loggedIn) => log("INFO", "transport.connected", { loggedIn }),
+    transportDisconnected: (reason, retryInMs) =>
+      log("WARNING", "transport.disconnected", { reason, retryInMs }),
+    pairingSucceeded: (deviceId) => log("INFO", "session.paired", { deviceId }),
+    loggedOut: (reason) => log("INFO", "session.logged_out", { reason }),
+    eventsDelivered: (count, pending) => log("DEBUG", "events.delivered", { count, pending }),
+    eventsDeliveryFailed: (reason, pending, retryInMs) =>
+      log("WARNING", "events.delivery_failed", { reason, pending, retryInMs }),
+    eventsRejected: (count, status) => log("ERROR", "events.rejected", { count, status }),
+    eventsDropped: (count, reason) => log("ERROR", "events.dropped", { count, reason }),
+    eventsDuplicateSkipped: (eventType) => log("DEBUG", "events.duplicate_skipped", { eventType }),
+    spoolRecordsUnreadable: (count) => log("ERROR", "events.spool_unreadable", { count }),
+    sessionStateFailed: (operation, reason, retryInMs) =>
+      log("WARNING", "session_state.failed", { operation, reason, retryInMs }),
+    mediaFetchRefused: (reason) => log("WARNING", "media.fetch_refused", { reason }),
+    unsupportedMessage: (kind) => log("DEBUG", "transport.unsupported_message", { kind }),
+    transportWarning: (message) => log("WARNING", "transport.warning", { detail: message }),
+  };
+}
+
+/** Path parameters can be phone numbers or JIDs; keep the route shape only. */
+function redactPath(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => (/\d{5,}|@/.test(segment) ? ":id" : segment))
+    .join("/");
+}
+
+function defaultSink(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export const silentLogs: InstanceLogs = createLogs({}, () => {});

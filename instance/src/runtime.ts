@@ -1,0 +1,110 @@
+// Composition root: builds every adapter from the configuration once and starts the service.
+import { chmodSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { type CryptoKey, importJWK } from "jose";
+import { createApp } from "./app.js";
+import { type InstanceConfig, redactedConfig } from "./config.js";
+import { createControlClient } from "./events/control-client.js";
+import { EventOutbox, type OutboxOptions } from "./events/outbox.js";
+import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/session-state.js";
+import { deriveSpoolKey, EventSpool } from "./events/spool.js";
+import { createLogs, type InstanceLogs } from "./logs.js";
+import { createAddressPolicy } from "./net/address-policy.js";
+import { createMediaFetcher } from "./net/media-fetcher.js";
+import type { WhatsAppTransport } from "./transport/port.js";
+import { SimulatorTransport } from "./transport/simulator.js";
+
+export interface RuntimeOptions {
+  logs?: InstanceLogs;
+  hostname?: string;
+  /** Relaxes the media SSRF guard for these CIDRs. Tests only; production passes nothing. */
+  mediaAllowCidrs?: string[];
+  outbox?: Pick<OutboxOptions, "minBackoffMs" | "maxBackoffMs" | "maxPending" | "batchSize">;
+  sessionState?: RemoteSessionStateOptions;
+}
+
+export interface RunningInstance {
+  url: string;
+  port: number;
+  transport: WhatsAppTransport;
+  outbox: EventOutbox;
+  close(): Promise<void>;
+}
+
+/** The data directory holds only the encrypted event spool, readable by this user alone. */
+export function prepareDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
+
+export async function startInstance(
+  config: InstanceConfig,
+  options: RuntimeOptions = {},
+): Promise<RunningInstance> {
+  const logs = options.logs ?? createLogs({ instanceId: config.instanceId });
+  prepareDataDir(config.dataDir);
+  const gatewayKey = (await importJWK(config.gatewayPublicJwk, "ES256")) as CryptoKey;
+  const control = createControlClient(config);
+  const spool = new EventSpool(
+    join(config.dataDir, "events.spool"),
+    deriveSpoolKey(config.instanceSecret, config.instanceId),
+    config.instanceId,
+  );
+  const outbox = new EventOutbox({
+    instanceId: config.instanceId,
+    spool,
+    deliver: (events) => control.postEvents(events),
+    logs,
+    ...options.outbox,
+  });
+  outbox.start();
+  const session = new RemoteSessionState(control, logs, options.sessionState);
+  const transport = await createTransport(config, {
+    session,
+    logs,
+    onEvent: (event) => void outbox.publish(event),
+  });
+  const mediaFetcher = createMediaFetcher({ policy: createAddressPolicy(options.mediaAllowCidrs) });
+  const app = createApp({ instanceId: config.instanceId, gatewayKey, transport, mediaFetcher, logs });
+  const hostname = options.hostname ?? "0.0.0.0";
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolve(started));
+  });
+  const port = (server.address() as AddressInfo).port;
+  // The session is loaded in the background; until then /session/status honestly says "not connected".
+  transport
+    .start()
+    .catch((error: unknown) => logs.transportWarning(`start failed: ${(error as Error).name}`));
+  logs.started({ ...redactedConfig(config), port });
+  return {
+    url: `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`,
+    port,
+    transport,
+    outbox,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await transport.stop();
+      await session.flush().catch(() => {});
+      session.stop();
+      outbox.stop();
+    },
+  };
+}
+
+async function createTransport(
+  config: InstanceConfig,
+  deps: Pick<ConstructorParameters<typeof SimulatorTransport>[0], "session" | "logs" | "onEvent">,
+): Promise<WhatsAppTransport> {
+  if (config.transport === "simulator") {
+    return new SimulatorTransport({
+      ...deps,
+      simulatorUrl: config.simulatorUrl ?? "",
+      instanceId: config.instanceId,
+    });
+  }
+  // Loaded only when used: Baileys is large, and the simulator transport does not need it in memory.
+  const { createBaileysTransport } = await import("./transport/baileys.js");
+  return createBaileysTransport({ ...deps, instanceId: config.instanceId });
+}

@@ -1,0 +1,114 @@
+// The simulator's HTTP API: what a person does on their phone (scan a QR, type a pair code, send
+// a message, call), for tests and local development. Documented in instance/README.md.
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { ProblemError, problemResponse } from "../http/problem.js";
+import { readJsonBody, readParam } from "../http/validate.js";
+import * as directory from "./directory.js";
+import { sendMessage, startCall } from "./messages.js";
+import { userJid } from "./network.js";
+import { SimError, type SimWorld } from "./world.js";
+
+const phoneParam = z
+  .string()
+  .regex(/^\+?\d{7,15}$/, "must be a phone number (7 to 15 digits)")
+  .transform((phone) => phone.replace(/^\+/, ""));
+const chatTarget = z
+  .string()
+  .regex(
+    /^(\+?\d{7,15}|\d{5,20}@s\.whatsapp\.net|\d{5,25}(-\d{5,15})?@g\.us)$/,
+    "must be a phone number or JID",
+  )
+  .transform((to) => (to.includes("@") ? to : userJid(to.replace(/^\+/, ""))));
+
+const LinkBody = z.object({ qr: z.string().min(1).max(1024) });
+const PairBody = z.object({
+  code: z.string().regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "must look like ABCD-EFGH"),
+});
+const MessageBody = z.object({ to: chatTarget, text: z.string().min(1).max(65_536) });
+const CallBody = z.object({ to: chatTarget, isVideo: z.boolean().default(false) });
+const PresenceBody = z.object({ to: chatTarget, state: z.enum(["typing", "paused", "recording"]) });
+const ProfileBody = z.object({
+  name: z.string().min(1).max(25).optional(),
+  status: z.string().max(139).optional(),
+});
+
+export function createSimulatorApi(world: SimWorld): Hono {
+  const app = new Hono();
+  const phoneOf = (c: Context) => readParam(phoneParam, c.req.param("phone"), "phone");
+  app.use(
+    "*",
+    bodyLimit({ maxSize: 256 * 1024, onError: () => problemResponse("payload-too-large", "body too large") }),
+  );
+
+  app.get("/v1/healthz", (c) => c.json({ status: "ok" }));
+
+  app.post("/v1/phones/:phone/link", async (c) => {
+    const phone = phoneOf(c);
+    const { qr } = await readJsonBody(c, LinkBody);
+    const deviceId = world.net.linkByQr(phone, qr);
+    if (!deviceId)
+      throw new ProblemError("not-found", "no instance is showing this QR code (it may have rotated)");
+    return c.json({ deviceId });
+  });
+
+  app.post("/v1/phones/:phone/pair", async (c) => {
+    const phone = phoneOf(c);
+    const { code } = await readJsonBody(c, PairBody);
+    const deviceId = world.net.linkByPairCode(phone, code);
+    if (!deviceId) throw new ProblemError("not-found", "pair code is unknown, expired, or for another phone");
+    return c.json({ deviceId });
+  });
+
+  app.put("/v1/phones/:phone/profile", async (c) => {
+    const phone = phoneOf(c);
+    const body = await readJsonBody(c, ProfileBody);
+    world.net.account(phone);
+    directory.updateProfile(world, { phone }, body);
+    return c.body(null, 204);
+  });
+
+  app.post("/v1/phones/:phone/messages", async (c) => {
+    const phone = phoneOf(c);
+    const { to, text } = await readJsonBody(c, MessageBody);
+    world.net.account(phone);
+    const id = sendMessage(world, { phone }, { to, message: { kind: "text", text }, options: {} });
+    return c.json({ id }, 201);
+  });
+
+  app.get("/v1/phones/:phone/messages", (c) => c.json(world.net.accounts.get(phoneOf(c))?.inbox ?? []));
+
+  app.post("/v1/phones/:phone/presence", async (c) => {
+    const phone = phoneOf(c);
+    const { to, state } = await readJsonBody(c, PresenceBody);
+    world.net.account(phone);
+    directory.setChatPresence(world, { phone }, { chatId: to, state });
+    return c.body(null, 204);
+  });
+
+  app.post("/v1/phones/:phone/calls", async (c) => {
+    const phone = phoneOf(c);
+    const { to, isVideo } = await readJsonBody(c, CallBody);
+    const callee = /^(\d+)@s\.whatsapp\.net$/.exec(to)?.[1];
+    if (!callee) throw new ProblemError("bad-request", "to: calls go to a person");
+    world.net.account(phone);
+    return c.json({ id: startCall(world, phone, callee, isVideo) }, 201);
+  });
+
+  app.delete("/v1/phones/:phone/devices", (c) =>
+    c.json({ loggedOut: world.net.logoutAllDevices(phoneOf(c)) }),
+  );
+
+  app.notFound(() => problemResponse("not-found", "no such route"));
+  app.onError((error) => {
+    if (error instanceof ProblemError) return problemResponse(error.code, error.detail);
+    if (error instanceof SimError) {
+      const code =
+        error.kind === "not_found" ? "not-found" : error.kind === "forbidden" ? "forbidden" : "bad-request";
+      return problemResponse(code, error.message);
+    }
+    return problemResponse("internal", "simulator error");
+  });
+  return app;
+}

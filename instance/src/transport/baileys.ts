@@ -1,0 +1,264 @@
+// Production transport: WhatsApp through Baileys v7. Pairs by QR or pair code, reconnects with
+// exponential backoff, reports its status honestly, and keeps its auth state in the control plane.
+import makeWASocket, {
+  Browsers,
+  type ConnectionState,
+  makeCacheableSignalKeyStore,
+  type SocketConfig,
+  type WASocket,
+} from "@whiskeysockets/baileys";
+import type { WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
+import type { InstanceLogs } from "../logs.js";
+import { createBaileysOperations } from "./baileys-actions.js";
+import { RemoteAuthState } from "./baileys-auth-state.js";
+import { type Me, normalizeJid } from "./baileys-jid.js";
+import {
+  mapCalls,
+  mapChatUpdates,
+  mapContacts,
+  mapGroupParticipantsUpdate,
+  mapGroupsUpdate,
+  mapMessage,
+  mapMessageUpdates,
+  mapPresenceUpdate,
+  mapReceiptUpdates,
+  reduceConnectionUpdate,
+  type SessionPhase,
+  UnsupportedMessage,
+} from "./baileys-mapping.js";
+import { BaileysStore } from "./baileys-store.js";
+import {
+  type SessionStateStore,
+  TransportError,
+  type TransportStatus,
+  type WhatsAppTransport,
+} from "./port.js";
+
+type ILogger = SocketConfig["logger"];
+
+export interface BaileysTransportOptions {
+  instanceId: string;
+  session: SessionStateStore;
+  onEvent: (event: WhatsAppEvent) => void;
+  logs: InstanceLogs;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+/** Baileys logs message payloads at debug level; only fixed warning texts may pass. */
+function quietLogger(logs: InstanceLogs): ILogger {
+  const forward = (_details: unknown, message?: string) => {
+    if (typeof message === "string") logs.transportWarning(message.slice(0, 200));
+  };
+  const logger: ILogger = {
+    level: "warn",
+    child: () => logger,
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: forward,
+    error: forward,
+  };
+  return logger;
+}
+
+class BaileysSession {
+  socket: WASocket | undefined;
+  auth: RemoteAuthState | undefined;
+  readonly store = new BaileysStore();
+  private phase: SessionPhase = { loggedIn: false, pairing: false, apiLogout: false };
+  private open = false;
+  private qr: string | undefined;
+  private attempts = 0;
+  private generation = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly logger: ILogger;
+
+  constructor(private readonly options: BaileysTransportOptions) {
+    this.logger = quietLogger(options.logs);
+  }
+
+  async start(): Promise<void> {
+    this.auth = await RemoteAuthState.load(this.options.session);
+    this.phase.loggedIn = this.auth.hasSession();
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.generation += 1;
+    await this.socket?.end(undefined);
+    this.socket = undefined;
+  }
+
+  me(): Me {
+    const id = this.socket?.user?.id ?? this.auth?.meId() ?? "";
+    return { id: normalizeJid(id), lid: this.socket?.user?.lid ?? this.auth?.meLid() };
+  }
+
+  status(): TransportStatus {
+    const isLoggedIn = this.auth?.hasSession() ?? false;
+    // A QR is only ever received over a live connection, so showing one counts as connected.
+    const status: TransportStatus = {
+      isConnected: this.open || (!isLoggedIn && this.qr !== undefined),
+      isLoggedIn,
+    };
+    const deviceId = this.socket?.user?.id ?? this.auth?.meId();
+    if (isLoggedIn && deviceId) status.deviceId = deviceId;
+    return status;
+  }
+
+  qrCode(): string | undefined {
+    return this.auth?.hasSession() ? undefined : this.qr;
+  }
+
+  connectedSocket(): WASocket {
+    if (this.socket && this.open) return this.socket;
+    if (!this.auth?.hasSession()) throw new TransportError("not_paired", "device not paired");
+    throw new TransportError("not_connected", "reconnecting to WhatsApp; retry shortly");
+  }
+
+  async requestPairCode(phone: string): Promise<string> {
+    if (this.auth?.hasSession()) throw new TransportError("already_paired", "device is already paired");
+    if (!this.socket || this.qr === undefined)
+      throw new TransportError("not_connected", "not connected to WhatsApp yet");
+    const code = await this.socket.requestPairingCode(phone);
+    return `${code.slice(0, 4)}-${code.slice(4, 8)}`;
+  }
+
+  async logout(): Promise<void> {
+    const socket = this.connectedSocket();
+    this.phase.apiLogout = true;
+    // Ends the socket with 401; the connection handler then emits logged_out and resets the session.
+    await socket.logout();
+  }
+
+  private connect(): void {
+    if (this.stopped || !this.auth) return;
+    const generation = ++this.generation;
+    const { creds, keys } = this.auth.authState();
+    const socket = makeWASocket({
+      auth: { creds, keys: makeCacheableSignalKeyStore(keys, this.logger) },
+      logger: this.logger,
+      browser: Browsers.ubuntu("Chrome"),
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      // WSAPI's history sync is off by default; skipping it keeps memory flat on large accounts.
+      shouldSyncHistoryMessage: () => false,
+      generateHighQualityLinkPreview: false,
+      getMessage: async () => undefined,
+    });
+    this.socket = socket;
+    const live = () => generation === this.generation;
+    const emit = (events: WhatsAppEvent[]) => {
+      if (live()) for (const event of events) this.options.onEvent(event);
+    };
+    const ctx = () => ({ me: this.me(), now: new Date() });
+    const ev = socket.ev;
+    ev.on("creds.update", () => this.auth?.save());
+    ev.on("connection.update", (update) => live() && this.onConnection(update));
+    ev.on("messages.upsert", ({ messages, type }) => {
+      if (!live()) return;
+      this.store.onMessages(messages);
+      // "append" is our own sends echoed back; WSAPI reports only what arrives.
+      if (type !== "notify") return;
+      for (const message of messages) {
+        const mapped = mapMessage(message, ctx());
+        if (mapped instanceof UnsupportedMessage) this.options.logs.unsupportedMessage(mapped.kind);
+        else if (mapped) emit([mapped]);
+      }
+    });
+    ev.on("messages.update", (updates) => emit(mapMessageUpdates(updates, ctx())));
+    ev.on("message-receipt.update", (updates) => emit(mapReceiptUpdates(updates, ctx())));
+    ev.on("presence.update", (update) => emit(mapPresenceUpdate(update, ctx())));
+    ev.on("groups.update", (updates) => emit(mapGroupsUpdate(updates, ctx())));
+    ev.on("group-participants.update", (update) => emit(mapGroupParticipantsUpdate(update, ctx())));
+    ev.on("call", (calls) => emit(mapCalls(calls)));
+    ev.on("contacts.upsert", (contacts) => {
+      this.store.onContacts(contacts);
+      emit(mapContacts(contacts));
+    });
+    ev.on("contacts.update", (contacts) => {
+      this.store.onContacts(contacts);
+      emit(mapContacts(contacts));
+    });
+    ev.on("chats.upsert", (chats) => this.store.onChatsUpsert(chats));
+    ev.on("chats.update", (updates) => {
+      this.store.onChatsUpdate(updates);
+      emit(mapChatUpdates(updates));
+    });
+    ev.on("chats.delete", (ids) => this.store.deleteChats(ids));
+    ev.on("messaging-history.set", ({ chats, contacts }) => {
+      this.store.onChatsUpsert(chats);
+      this.store.onContacts(contacts);
+    });
+  }
+
+  private onConnection(update: Partial<ConnectionState>): void {
+    if (update.qr) this.qr = update.qr;
+    const result = reduceConnectionUpdate(this.phase, update, this.socket?.user?.id ?? this.auth?.meId());
+    this.phase = result.phase;
+    for (const event of result.events) {
+      if (event.eventType === "logged_in") this.options.logs.pairingSucceeded(event.eventData.deviceId ?? "");
+      if (event.eventType === "logged_out") this.options.logs.loggedOut(event.eventData.reason ?? "");
+      this.options.onEvent(event);
+    }
+    if (update.connection === "open") {
+      this.open = true;
+      this.qr = undefined;
+      this.attempts = 0;
+      this.options.logs.transportConnected(true);
+      return;
+    }
+    if (update.connection !== "close") return;
+    this.open = false;
+    this.qr = undefined;
+    if (result.action === "restart-now") {
+      this.reconnectIn(0);
+      return;
+    }
+    if (result.action === "reset-session") {
+      this.store.clear();
+      void this.auth
+        ?.reset()
+        .catch(() => this.options.logs.sessionStateFailed("save", "reset failed", 0))
+        .finally(() => this.reconnectIn(1_000));
+      return;
+    }
+    this.reconnectIn(this.backoff());
+  }
+
+  private backoff(): number {
+    const min = this.options.reconnectMinMs ?? 1_000;
+    const max = this.options.reconnectMaxMs ?? 60_000;
+    const delay = Math.min(max, min * 2 ** Math.min(this.attempts, 16));
+    this.attempts += 1;
+    return Math.round(delay * (0.5 + Math.random() * 0.5));
+  }
+
+  private reconnectIn(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.options.logs.transportDisconnected("connection closed", delayMs);
+    this.timer = setTimeout(() => this.connect(), delayMs);
+  }
+}
+
+export function createBaileysTransport(options: BaileysTransportOptions): WhatsAppTransport {
+  const session = new BaileysSession(options);
+  return {
+    ...createBaileysOperations(
+      () => session.connectedSocket(),
+      session.store,
+      () => session.me(),
+    ),
+    start: () => session.start(),
+    stop: () => session.stop(),
+    status: () => session.status(),
+    qrCode: () => session.qrCode(),
+    requestPairCode: (phone) => session.requestPairCode(phone),
+    logout: () => session.logout(),
+  };
+}

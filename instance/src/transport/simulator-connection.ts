@@ -1,0 +1,206 @@
+// Connection to the local simulated WhatsApp network: one WebSocket, JSON frames, reconnect with
+// backoff, the session credential kept through the SessionStateStore (like Baileys' auth state).
+import WebSocket from "ws";
+import { z } from "zod";
+import { EVENT_DATA_SCHEMAS, type WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
+import type { InstanceLogs } from "../logs.js";
+import {
+  type ClientFrame,
+  type ServerFrame,
+  ServerFrame as ServerFrameSchema,
+  SIM_MAX_FRAME_BYTES,
+  SIM_SOCKET_PATH,
+  type SimOp,
+  type SimOpArgs,
+} from "../simulator/protocol.js";
+import { type SessionStateStore, TransportError, type TransportStatus } from "./port.js";
+
+export interface SimulatorConnectionOptions {
+  simulatorUrl: string;
+  instanceId: string;
+  session: SessionStateStore;
+  onEvent: (event: WhatsAppEvent) => void;
+  logs: InstanceLogs;
+  requestTimeoutMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+const StoredSession = z.object({ credential: z.string(), deviceId: z.string() });
+type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+
+export class SimulatorConnection {
+  private socket: WebSocket | undefined;
+  private connected = false;
+  private session: z.infer<typeof StoredSession> | undefined;
+  private qr: string | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextRequestId = 1;
+  private reconnectAttempts = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: SimulatorConnectionOptions) {}
+
+  async open(): Promise<void> {
+    const stored = await this.options.session.load();
+    const parsed = StoredSession.safeParse(parseJson(stored));
+    // An unreadable stored session is treated as none: the device pairs again.
+    if (parsed.success) this.session = parsed.data;
+    this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.close();
+    this.failPending("transport stopped");
+  }
+
+  status(): TransportStatus {
+    const status: TransportStatus = { isConnected: this.connected, isLoggedIn: this.session !== undefined };
+    if (this.session) status.deviceId = this.session.deviceId;
+    return status;
+  }
+
+  qrCode(): string | undefined {
+    return this.connected && !this.session ? this.qr : undefined;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = `${this.options.simulatorUrl.replace(/^http/, "ws")}${SIM_SOCKET_PATH}`;
+    const socket = new WebSocket(url, { maxPayload: SIM_MAX_FRAME_BYTES });
+    this.socket = socket;
+    socket.on("open", () => {
+      this.sendFrame({
+        type: "hello",
+        instanceId: this.options.instanceId,
+        ...(this.session ? { credential: this.session.credential } : {}),
+      });
+    });
+    socket.on("message", (data) => this.receive(data.toString()));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      if (this.socket !== socket) return;
+      this.connected = false;
+      this.qr = undefined;
+      this.failPending("connection to WhatsApp lost");
+      if (this.stopped) return;
+      this.reconnectAttempts += 1;
+      const min = this.options.reconnectMinMs ?? 250;
+      const delay = Math.min(
+        this.options.reconnectMaxMs ?? 5_000,
+        min * 2 ** Math.min(this.reconnectAttempts - 1, 10),
+      );
+      this.options.logs.transportDisconnected("socket closed", delay);
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  private receive(text: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = ServerFrameSchema.parse(JSON.parse(text));
+    } catch {
+      this.options.logs.transportWarning("unreadable frame from simulator");
+      return;
+    }
+    switch (frame.type) {
+      case "session":
+        this.connected = true;
+        this.reconnectAttempts = 0;
+        if (!frame.loggedIn && this.session) this.forgetSession("server_logout");
+        this.options.logs.transportConnected(frame.loggedIn);
+        return;
+      case "qr":
+        this.qr = frame.code;
+        return;
+      case "paired":
+        this.session = { credential: frame.credential, deviceId: frame.deviceId };
+        this.qr = undefined;
+        this.options.session.save(() => JSON.stringify(this.session ?? null));
+        void this.options.session.flush().catch(() => {});
+        this.options.logs.pairingSucceeded(frame.deviceId);
+        this.options.onEvent({ eventType: "logged_in", eventData: { deviceId: frame.deviceId } });
+        return;
+      case "logged_out":
+        this.forgetSession(frame.reason);
+        return;
+      case "event":
+        this.emitEvent(frame.eventType, frame.eventData);
+        return;
+      case "response":
+        this.settle(frame);
+        return;
+    }
+  }
+
+  private forgetSession(reason: string): void {
+    this.session = undefined;
+    this.options.session.clear().catch(() => this.options.logs.sessionStateFailed("save", "clear failed", 0));
+    this.options.logs.loggedOut(reason);
+    this.options.onEvent({ eventType: "logged_out", eventData: { reason } });
+  }
+
+  private emitEvent(eventType: WhatsAppEvent["eventType"], eventData: unknown): void {
+    const parsed = EVENT_DATA_SCHEMAS[eventType].safeParse(eventData);
+    if (!parsed.success) {
+      this.options.logs.transportWarning(`simulator sent malformed ${eventType} data`);
+      return;
+    }
+    this.options.onEvent({ eventType, eventData: parsed.data } as WhatsAppEvent);
+  }
+
+  private settle(frame: Extract<ServerFrame, { type: "response" }>): void {
+    const pending = this.pending.get(frame.requestId);
+    if (!pending) return;
+    this.pending.delete(frame.requestId);
+    clearTimeout(pending.timer);
+    if (frame.error) pending.reject(new TransportError(frame.error.kind, frame.error.detail));
+    else pending.resolve(frame.result);
+  }
+
+  private failPending(detail: string): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new TransportError("not_connected", detail));
+      this.pending.delete(id);
+    }
+  }
+
+  private sendFrame(frame: ClientFrame): void {
+    this.socket?.send(JSON.stringify(frame));
+  }
+
+  private request<O extends SimOp>(op: O, args: SimOpArgs<O>): Promise<unknown> {
+    if (!this.connected || this.socket?.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new TransportError("not_connected", "not connected to WhatsApp; retry shortly"));
+    }
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new TransportError("not_connected", "WhatsApp did not answer in time"));
+      }, this.options.requestTimeoutMs ?? 15_000);
+      this.pending.set(requestId, { resolve, reject, timer });
+      this.sendFrame({ type: "request", requestId, op, args });
+    });
+  }
+
+  /** Sends one request and validates the answer; failures arrive as TransportError. */
+  async call<O extends SimOp, R>(op: O, args: SimOpArgs<O>, schema: z.ZodType<R>): Promise<R> {
+    const parsed = schema.safeParse(await this.request(op, args));
+    if (!parsed.success) throw new Error(`simulator answered a malformed ${op} result`);
+    return parsed.data;
+  }
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

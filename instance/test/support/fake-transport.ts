@@ -1,0 +1,71 @@
+// A transport that never touches a network: fixed status, canned answers, recorded calls.
+import type { TransportStatus, WhatsAppTransport } from "../../src/transport/port.js";
+
+export class FakeTransport implements WhatsAppTransport {
+  calls: { method: string; args: unknown[] }[] = [];
+
+  constructor(
+    public current: TransportStatus = {
+      isConnected: true,
+      isLoggedIn: true,
+      deviceId: "15550001111:3@s.whatsapp.net",
+    },
+  ) {}
+
+  private record<T>(method: string, args: unknown[], result: T): Promise<T> {
+    this.calls.push({ method, args });
+    return Promise.resolve(result);
+  }
+
+  start = async () => {};
+  stop = async () => {};
+  status = () => this.current;
+  qrCode = () => (this.current.isLoggedIn ? undefined : "2@fake-qr,AAAA,BBBB,CCCC");
+  requestPairCode = (...args: unknown[]) => this.record("requestPairCode", args, "ABCD-EFGH");
+  logout = (...args: unknown[]) => this.record("logout", args, undefined);
+  send = (...args: unknown[]) => this.record("send", args, "3EB0FAKE0000000001");
+  react = (...args: unknown[]) => this.record("react", args, "3EB0FAKE0000000002");
+  edit = (...args: unknown[]) => this.record("edit", args, "3EB0FAKE0000000003");
+  markRead = (...args: unknown[]) => this.record("markRead", args, undefined);
+  star = (...args: unknown[]) => this.record("star", args, undefined);
+  pin = (...args: unknown[]) => this.record("pin", args, undefined);
+  deleteForEveryone = (...args: unknown[]) => this.record("deleteForEveryone", args, undefined);
+  listChats = () => this.record("listChats", [], []);
+  getChat = (...args: unknown[]) => this.record("getChat", args, undefined);
+  setChatPresence = (...args: unknown[]) => this.record("setChatPresence", args, undefined);
+  subscribePresence = (...args: unknown[]) => this.record("subscribePresence", args, undefined);
+  updateChatSetting = (...args: unknown[]) => this.record("updateChatSetting", args, undefined);
+  listContacts = () => this.record("listContacts", [], []);
+  getContact = (...args: unknown[]) => this.record("getContact", args, undefined);
+  saveContact = (...args: unknown[]) => this.record("saveContact", args, undefined);
+  myProfile = () => this.record("myProfile", [], { id: "15550001111@s.whatsapp.net", phone: "15550001111" });
+  updateProfile = (...args: unknown[]) => this.record("updateProfile", args, undefined);
+  setPresence = (...args: unknown[]) => this.record("setPresence", args, undefined);
+  checkUsers = (phones: string[]) =>
+    this.record(
+      "checkUsers",
+      [phones],
+      phones.map((query) => ({ query, isInWhatsApp: false })),
+    );
+  userProfile = (phone: string) =>
+    this.record("userProfile", [phone], { id: `${phone}@s.whatsapp.net`, isInWhatsApp: false });
+  createGroup = (...args: unknown[]) =>
+    this.record("createGroup", args, {
+      groupId: "120363000000000001@g.us",
+      name: "g",
+      isAnnounce: false,
+      isLocked: false,
+      participants: [],
+    });
+  listGroups = () => this.record("listGroups", [], []);
+  getGroup = (...args: unknown[]) => this.record("getGroup", args, undefined);
+  updateGroupParticipants = (...args: unknown[]) => this.record("updateGroupParticipants", args, undefined);
+  groupInviteLink = (...args: unknown[]) => this.record("groupInviteLink", args, "AbCdEf123456");
+  joinGroup = (...args: unknown[]) => this.record("joinGroup", args, "120363000000000001@g.us");
+  leaveGroup = (...args: unknown[]) => this.record("leaveGroup", args, undefined);
+  setGroupName = (...args: unknown[]) => this.record("setGroupName", args, undefined);
+  setGroupDescription = (...args: unknown[]) => this.record("setGroupDescription", args, undefined);
+  updateGroupSetting = (...args: unknown[]) => this.record("updateGroupSetting", args, undefined);
+  downloadMedia = (...args: unknown[]) => this.record("downloadMedia", args, undefined);
+  rejectCall = (...args: unknown[]) => this.record("rejectCall", args, undefined);
+}
