@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Webhook } from "standardwebhooks";
+import { startReceiver } from "../support/receiver.js";
+import { json, stack } from "../support/stack.js";
+import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+
+// The whole path on the local stack: two instances pair on the simulated network, A messages B
+// through the gateway, an outside contact messages A, and the events arrive as signed webhooks.
+const { gateway, simulator } = stack();
+const PHONE_A = `1555${Math.floor(1e6 + Math.random() * 8e6)}`;
+const PHONE_B = `1556${Math.floor(1e6 + Math.random() * 8e6)}`;
+const CONTACT = `1557${Math.floor(1e6 + Math.random() * 8e6)}`;
+const SECRET = `whsec_${Buffer.from("messaging-test-signing-key-0123456789").toString("base64")}`;
+const PNG_1PX =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+describe("messaging end to end", () => {
+  let tenant: Tenant;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const as = (instanceId: string) => ({ "x-api-key": tenant.accountKey, "x-instance-id": instanceId });
+
+  async function pair(instanceId: string, phone: string) {
+    // A fresh instance needs a moment to reach the network before it can show a QR.
+    const qr = await eventually(
+      () => json("GET", `${gateway}/session/qr/text`, undefined, as(instanceId)),
+      (r) => r.status !== 503,
+      90_000,
+    );
+    assert.equal(qr.status, 200, JSON.stringify(qr.body));
+    const linked = await json("POST", `${simulator}/v1/phones/${phone}/link`, { qr: qr.body.code });
+    assert.equal(linked.status, 200, JSON.stringify(linked.body));
+    const status = await eventually(
+      () => json("GET", `${gateway}/session/status`, undefined, as(instanceId)),
+      (r) => r.body.isLoggedIn === true,
+    );
+    assert.equal(status.body.isLoggedIn, true);
+  }
+
+  const eventsOf = (instanceId: string, eventType: string) =>
+    receiver.received.filter((r) => r.json.instanceId === instanceId && r.json.eventType === eventType);
+
+  before(async () => {
+    receiver = await startReceiver();
+    tenant = await createTenant("messaging", ["phone-a", "phone-b"]);
+    for (const id of ["phone-a", "phone-b"]) {
+      const settings = { webhookUrl: receiver.url, eventSigningSecret: SECRET };
+      const put = await json("PUT", `${gateway}/account/instances/${id}/settings`, settings, {
+        "x-api-key": tenant.accountKey,
+      });
+      assert.equal(put.status, 204);
+    }
+  });
+
+  after(() => receiver.close());
+
+  it("answers 409 while unpaired, then pairs both instances by QR", async () => {
+    const unpaired = await json(
+      "POST",
+      `${gateway}/messages/text`,
+      { to: `${PHONE_B}@s.whatsapp.net`, text: "hi" },
+      as("phone-a"),
+    );
+    assert.equal(unpaired.status, 409);
+    await pair("phone-a", PHONE_A);
+    await pair("phone-b", PHONE_B);
+    const detail = await eventually(
+      () =>
+        json("GET", `${gateway}/account/instances/phone-a`, undefined, { "x-api-key": tenant.accountKey }),
+      (r) => r.body.status === "connected",
+    );
+    assert.equal(detail.body.status, "connected", "the control plane saw logged_in");
+    const loggedIn = await eventually(
+      async () => eventsOf("phone-a", "logged_in").length,
+      (n) => n >= 1,
+    );
+    assert.ok(loggedIn >= 1, "logged_in reached the webhook");
+  });
+
+  it("A sends text, an image and a reaction to B; B's webhooks carry them, signed", async () => {
+    const to = `${PHONE_B}@s.whatsapp.net`;
+    const text = await json("POST", `${gateway}/messages/text`, { to, text: "hello from A" }, as("phone-a"));
+    assert.equal(text.status, 201, JSON.stringify(text.body));
+    const messageId = String(text.body.id);
+    const image = await json(
+      "POST",
+      `${gateway}/messages/image`,
+      { to, data: PNG_1PX, mimeType: "image/png", caption: "pixel" },
+      as("phone-a"),
+    );
+    assert.equal(image.status, 201, JSON.stringify(image.body));
+    const reaction = await json(
+      "POST",
+      `${gateway}/messages/${messageId}/reaction`,
+      { to, senderId: `${PHONE_A}@s.whatsapp.net`, reaction: "👍" },
+      as("phone-a"),
+    );
+    assert.equal(reaction.status, 200, JSON.stringify(reaction.body));
+
+    await eventually(
+      async () => eventsOf("phone-b", "message").length,
+      (n) => n >= 3,
+      30_000,
+    );
+    const messages = eventsOf("phone-b", "message").map((r) => r.json.eventData);
+    assert.ok(messages.some((m) => m.text === "hello from A" && m.type === "text"));
+    assert.ok(
+      messages.some(
+        (m) => m.type === "media" && (m.media as { mimeType?: string })?.mimeType === "image/png",
+      ),
+    );
+    assert.ok(
+      messages.some(
+        (m) => m.type === "reaction" && (m.reaction as { text?: string } | string | undefined) !== undefined,
+      ),
+    );
+    const verifier = new Webhook(SECRET);
+    for (const delivery of eventsOf("phone-b", "message")) {
+      const headers = {
+        "webhook-id": String(delivery.headers["webhook-id"]),
+        "webhook-timestamp": String(delivery.headers["webhook-timestamp"]),
+        "webhook-signature": String(delivery.headers["webhook-signature"]),
+      };
+      assert.doesNotThrow(() => verifier.verify(delivery.body, headers));
+      assert.match(String(delivery.headers["x-webhook-signature"]), /^sha256=[0-9a-f]{64}$/);
+    }
+  });
+
+  it("an outside contact's message reaches A's webhook", async () => {
+    const sent = await json("POST", `${simulator}/v1/phones/${CONTACT}/messages`, {
+      to: PHONE_A,
+      text: "hello from outside",
+    });
+    assert.equal(sent.status, 201);
+    const arrived = await eventually(
+      async () => eventsOf("phone-a", "message").find((r) => r.json.eventData.text === "hello from outside"),
+      (found) => found !== undefined,
+      30_000,
+    );
+    assert.ok(arrived, "the contact's message was delivered");
+    assert.equal(arrived.json.instanceId, "phone-a");
+    assert.match(arrived.json.eventId, /^evt_\d{13}_[0-9a-f]{16}$/);
+  });
+});
