@@ -1,5 +1,6 @@
 // Local Firestore stand-in: @firestore-emulator/server with isolated transactions (./isolation.ts).
 // CLI: `tsx scripts/firestore/server.ts --port 8080 [--host 127.0.0.1]`, runs until SIGINT/SIGTERM.
+import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -14,6 +15,8 @@ export interface StartOptions extends IsolationOptions {
 
 export interface RunningFirestore {
   port: number;
+  /** Every stored document as JSON, for the tests that scan all stored data for leaks. */
+  exportJson(): string;
   stop(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function startFirestore(opts: StartOptions): Promise<RunningFiresto
   );
   return {
     port,
+    exportJson: () => JSON.stringify(state.toJSON()),
     // Graceful first; open Listen streams never end on their own, so force after a grace period.
     stop: () =>
       new Promise<void>((done) => {
@@ -64,13 +68,25 @@ export async function startFirestore(opts: StartOptions): Promise<RunningFiresto
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string", default: "8080" }, host: { type: "string", default: "127.0.0.1" } },
+    options: {
+      port: { type: "string", default: "8080" },
+      host: { type: "string", default: "127.0.0.1" },
+      "export-port": { type: "string" },
+    },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0) throw new Error(`invalid --port ${values.port}`);
   const running = await startFirestore({ host: values.host, port });
   console.log(`firestore ready on ${values.host}:${running.port}`);
+  // Loopback-only dump of all data (the stand-in has no export API; tests scan it for plaintext leaks).
+  const exportServer = values["export-port"]
+    ? createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(running.exportJson());
+      }).listen(Number(values["export-port"]), "127.0.0.1")
+    : undefined;
   const shutdown = () => {
+    exportServer?.close();
     running.stop().then(
       () => process.exit(0),
       () => process.exit(1),

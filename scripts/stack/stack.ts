@@ -18,6 +18,7 @@ export const PORTS = {
   hosting: 5002,
   simulator: 8090,
   supervisor: 8091,
+  firestoreExport: 8092,
 } as const;
 // Production reconciles every 5 minutes; locally a crash is repaired within seconds.
 const RECONCILE_EVERY_MS = 5_000;
@@ -35,6 +36,8 @@ export interface StackUrls {
   simulator: string;
   supervisor: string;
   projectId: string;
+  /** Loopback dump of all stand-in data (absent with the official emulator). */
+  firestoreExport?: string;
   /** "official" (Java 21 emulator, with security rules) or "standin" (no rules engine). */
   firestoreKind: "official" | "standin";
 }
@@ -57,6 +60,7 @@ export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin")
     simulator: `http://${HOST}:${PORTS.simulator}`,
     supervisor: `http://${HOST}:${PORTS.supervisor}`,
     projectId: PROJECT_ID,
+    ...(firestoreKind === "standin" ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` } : {}),
     firestoreKind,
   };
 }
@@ -120,7 +124,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
       const firestore = startProcess(
         "firestore",
         process.execPath,
-        ["--import", "tsx", "scripts/firestore/server.ts", "--port", String(PORTS.firestore)],
+        ["--import", "tsx", "scripts/firestore/server.ts", "--port", String(PORTS.firestore), "--export-port", String(PORTS.firestoreExport)],
         options,
       );
       processes.push(firestore);

@@ -2,20 +2,10 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type App, getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
+import type { StackUrls } from "../../scripts/stack/stack.js";
 
 // Helpers for tests that run against the local stack started by `npm test`.
-export interface StackUrls {
-  gateway: string;
-  dashboard: string;
-  events: string;
-  hosting: string;
-  auth: string;
-  firestore: string;
-  projectId: string;
-  simulator: string;
-  supervisor: string;
-  firestoreKind: "official" | "standin";
-}
+export type { StackUrls };
 
 export function stack(): StackUrls {
   return JSON.parse(readFileSync(process.env.WSAPI_STACK ?? ".wsapi/stack.json", "utf8"));

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startReceiver } from "../support/receiver.js";
+import { json, stack } from "../support/stack.js";
+import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+
+// Message content and secrets exist only in transit: after real traffic carrying a unique sentinel,
+// no stored document, log line or file the stack wrote contains it (or any API key) in plaintext.
+const urls = stack();
+const SENTINEL = `SENTINEL-${randomUUID()}`;
+const SIGNING_SECRET = `whsec_${Buffer.from(randomUUID()).toString("base64")}`;
+const PHONE_A = `1558${Math.floor(1e6 + Math.random() * 8e6)}`;
+const PHONE_B = `1559${Math.floor(1e6 + Math.random() * 8e6)}`;
+const CONTACT = `1554${Math.floor(1e6 + Math.random() * 8e6)}`;
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+async function storedData(): Promise<string> {
+  assert.ok(urls.firestoreExport, "the stand-in's export endpoint is in stack.json");
+  const response = await fetch(urls.firestoreExport);
+  return response.text();
+}
+
+describe("data minimization", () => {
+  let tenant: Tenant;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const as = (id: string) => ({ "x-api-key": tenant.accountKey, "x-instance-id": id });
+
+  async function pair(id: string, phone: string) {
+    const qr = await eventually(
+      () => json("GET", `${urls.gateway}/session/qr/text`, undefined, as(id)),
+      (r) => r.status === 200,
+      90_000,
+    );
+    assert.equal(
+      (await json("POST", `${urls.simulator}/v1/phones/${phone}/link`, { qr: qr.body.code })).status,
+      200,
+    );
+    await eventually(
+      () => json("GET", `${urls.gateway}/session/status`, undefined, as(id)),
+      (r) => r.body.isLoggedIn === true,
+    );
+  }
+
+  before(async () => {
+    receiver = await startReceiver();
+    tenant = await createTenant("minimal", ["min-a", "min-b"]);
+    for (const id of ["min-a", "min-b"]) {
+      const settings = { webhookUrl: receiver.url, eventSigningSecret: SIGNING_SECRET };
+      assert.equal(
+        (
+          await json("PUT", `${urls.gateway}/account/instances/${id}/settings`, settings, {
+            "x-api-key": tenant.accountKey,
+          })
+        ).status,
+        204,
+      );
+    }
+    await pair("min-a", PHONE_A);
+    await pair("min-b", PHONE_B);
+    const to = `${PHONE_B}@s.whatsapp.net`;
+    assert.equal(
+      (await json("POST", `${urls.gateway}/messages/text`, { to, text: `text ${SENTINEL}` }, as("min-a")))
+        .status,
+      201,
+    );
+    const image = {
+      to,
+      data: Buffer.from(SENTINEL).toString("base64"),
+      mimeType: "image/png",
+      caption: `caption ${SENTINEL}`,
+    };
+    assert.equal((await json("POST", `${urls.gateway}/messages/image`, image, as("min-a"))).status, 201);
+    assert.equal(
+      (
+        await json("POST", `${urls.simulator}/v1/phones/${CONTACT}/messages`, {
+          to: PHONE_A,
+          text: `inbound ${SENTINEL}`,
+        })
+      ).status,
+      201,
+    );
+    const delivered = await eventually(
+      async () => receiver.received.filter((r) => r.body.includes(SENTINEL)).length,
+      (count) => count >= 3,
+      60_000,
+    );
+    assert.ok(delivered >= 3, "the sentinel really flowed through the system to the webhooks");
+  });
+
+  after(() => receiver.close());
+
+  it("the sentinel is in no stored document, log line or file the stack wrote", async () => {
+    const firestore = await storedData();
+    assert.ok(firestore.includes(tenant.user.uid), "the export holds this tenant's documents");
+    const places: Array<[string, string]> = [["firestore", firestore]];
+    for (const file of [
+      ...filesUnder(".wsapi"),
+      ...filesUnder("functions").filter((f) => f.endsWith(".local")),
+    ]) {
+      if (file.includes(`${join(".wsapi", "tmp")}`)) continue;
+      places.push([file, readFileSync(file).toString("latin1")]);
+    }
+    assert.ok(
+      places.some(([name]) => name.endsWith("emulators.log")),
+      "the functions' logs were scanned",
+    );
+    assert.ok(
+      places.some(([name]) => name.includes("instance-")),
+      "the instances' logs were scanned",
+    );
+    for (const [name, content] of places) {
+      assert.ok(!content.includes(SENTINEL), `message content found in ${name}`);
+      assert.ok(!content.includes(Buffer.from(SENTINEL).toString("base64")), `media bytes found in ${name}`);
+    }
+  });
+
+  it("no API key or signing secret is stored or logged in plaintext", async () => {
+    const secrets = [
+      tenant.accountKey,
+      ...tenant.instances.map((instance) => instance.apiKey),
+      SIGNING_SECRET,
+    ];
+    const places: Array<[string, string]> = [["firestore", await storedData()]];
+    for (const file of filesUnder(".wsapi/logs")) places.push([file, readFileSync(file, "utf8")]);
+    for (const [name, content] of places) {
+      for (const secret of secrets)
+        assert.ok(!content.includes(secret), `${secret.slice(0, 8)}… found in ${name}`);
+    }
+  });
+});
