@@ -22,6 +22,18 @@ function requestIdOf(c: Context): string {
 }
 
 /** Request ids, one error shape for every failure, and no crash ever reaching the caller. */
+// gRPC codes (Firestore, Cloud Tasks) and socket errors that mean "try again", not "we are broken".
+const TRANSIENT_GRPC = new Set([4, 8, 10, 14]);
+const TRANSIENT_SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+
+export function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === "number" && TRANSIENT_GRPC.has(code)) ||
+    (typeof code === "string" && TRANSIENT_SOCKET.has(code))
+  );
+}
+
 export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvents): void {
   app.use(async (c, next) => {
     const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -40,6 +52,14 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
       return problemResponse(error, requestId);
     }
     logs.unexpectedError(requestId, error);
+    if (isTransient(error)) {
+      return problemResponse(
+        new ApiError("UNAVAILABLE", "A backing service is briefly unavailable; try again shortly.", {
+          "retry-after": "5",
+        }),
+        requestId,
+      );
+    }
     return problemResponse(new ApiError("INTERNAL", "Something went wrong on our side."), requestId);
   });
 }
