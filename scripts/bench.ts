@@ -2,7 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { benchColdStart } from "./bench/coldStart.js";
 import { benchGateway } from "./bench/gateway.js";
+import { benchInstanceMemory } from "./bench/instanceMemory.js";
 import { benchKeyVerification } from "./bench/keys.js";
+import { benchLoad } from "./bench/load.js";
+import { startStack } from "./stack/stack.js";
 
 // `npm run bench`: every benchmark in one run, one table, written to docs/PERFORMANCE.md.
 type Row = [measure: string, value: string, target: string];
@@ -41,6 +44,36 @@ rows.push([
   ">= 70 %",
 ]);
 rows.push(["errors (non-2xx, timeouts)", `${direct.errors + viaGateway.errors}`, "0"]);
+
+console.log("▶ instance memory (simulator transport)");
+const memory = benchInstanceMemory();
+for (const row of memory.rows) rows.push([`instance RSS: ${row.phase}`, `${row.rssMb} MB`, ""]);
+rows.push(["instance RSS peak", `${memory.peak} MB`, "<= 120 MB"]);
+
+console.log("▶ sustained load through the local stack (60 s at 100 req/s)");
+const stack = await startStack({ logDir: ".wsapi/logs" });
+process.env.WSAPI_STACK = ".wsapi/stack.json";
+try {
+  const load = await benchLoad(stack.urls);
+  rows.push([
+    "local stack, 60 s at 100 req/s: requests / errors",
+    `${load.requests} / ${load.errors}`,
+    "0 errors",
+  ]);
+  rows.push(["local stack: p50 / p99 (Functions emulator in the path)", `${load.p50} / ${load.p99} ms`, ""]);
+  rows.push([
+    "functions workers RSS before → after",
+    `${load.before.functions} → ${load.after.functions} MB`,
+    "no growth",
+  ]);
+  rows.push([
+    "instance processes RSS before → after",
+    `${load.before.instances} → ${load.after.instances} MB`,
+    "no growth",
+  ]);
+} finally {
+  await stack.stop();
+}
 
 const table = [
   "| measure | value | target |",
