@@ -9,9 +9,12 @@ import { type KeyRing, systemClock } from "./core/ports.js";
 import type { ProvisioningDeps } from "./core/provisioning.js";
 import type { InstanceRuntime } from "./core/runtime.js";
 import { TtlCache } from "./core/ttlCache.js";
+import type { WebhookDashboardDeps } from "./core/webhooks/dashboard.js";
 import type { ApiDeps } from "./http/api/deps.js";
+import type { ForwardDeps } from "./http/common/instanceForward.js";
 import type { DashboardDeps } from "./http/dashboard/deps.js";
 import type { EventsDeps } from "./http/events/app.js";
+import { buildWebhookDashboardDeps, buildWebhookQueue } from "./webhookComposition.js";
 
 // The one composition root: builds adapters from config once per cold start, lazily,
 // so importing the functions entry stays cheap.
@@ -71,6 +74,7 @@ async function taskProvisioner(core: Core): Promise<Provisioner> {
 
 export async function buildInstanceDeps(
   core: Core,
+  config: RuntimeConfig,
   forgetKey?: (digest: string) => void,
 ): Promise<InstanceDeps> {
   return {
@@ -80,6 +84,7 @@ export async function buildInstanceDeps(
     pepper: core.deps.pepper,
     clock: core.deps.clock,
     provisioner: await taskProvisioner(core),
+    webhookMode: config.emulated ? "local" : "production",
     ...(forgetKey ? { forgetKey } : {}),
   };
 }
@@ -116,15 +121,22 @@ export async function buildProvisioningDeps(config: RuntimeConfig): Promise<Prov
   };
 }
 
-export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
-  const core = await buildAccountDeps(config);
-  const [{ gatewayTokenSigner }, { memoryRateLimiter }, { instanceForwarder }] = await Promise.all([
+async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> {
+  const [{ gatewayTokenSigner }, { instanceForwarder }] = await Promise.all([
     import("./adapters/gatewayTokens.js"),
-    import("./adapters/rateLimiter.js"),
     import("./adapters/forwarder.js"),
   ]);
+  return {
+    signToken: await gatewayTokenSigner(JSON.parse(config.gatewaySigningKey ?? "{}")),
+    forward: instanceForwarder(),
+  };
+}
+
+export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
+  const core = await buildAccountDeps(config);
+  const { memoryRateLimiter } = await import("./adapters/rateLimiter.js");
   const verifier = new ApiKeyVerifier(core.deps.store, core.deps.pepper, systemClock);
-  const instanceDeps = await buildInstanceDeps(core, (digest) => verifier.forget(digest));
+  const instanceDeps = await buildInstanceDeps(core, config, (digest) => verifier.forget(digest));
   // Only runnable instances are cached, so one that just finished provisioning is seen at once.
   const instanceCache = new TtlCache<Instance>(5_000, 50_000, systemClock);
   return {
@@ -139,9 +151,8 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
       return instance;
     },
     forgetInstance: (accountId, instanceId) => instanceCache.delete(`${accountId}/${instanceId}`),
-    signToken: await gatewayTokenSigner(JSON.parse(config.gatewaySigningKey ?? "{}")),
+    ...(await buildInstanceAccess(config)),
     rateLimit: memoryRateLimiter(),
-    forward: instanceForwarder(),
     logs: core.deps.logs,
     production: !config.emulated,
   };
@@ -149,7 +160,9 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
 
 export async function buildDashboardDeps(
   config: RuntimeConfig,
-): Promise<DashboardDeps & { instanceDeps: InstanceDeps }> {
+): Promise<
+  DashboardDeps & { instanceDeps: InstanceDeps; webhooks: WebhookDashboardDeps; instanceAccess: ForwardDeps }
+> {
   const core = await buildAccountDeps(config);
   const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }] = await Promise.all([
     import("firebase-admin/auth"),
@@ -164,7 +177,9 @@ export async function buildDashboardDeps(
     sessionTtlMs: config.sessionTtlMs,
     maxSignInAgeMs: 5 * 60_000,
     secureCookies: true,
-    instanceDeps: await buildInstanceDeps(core),
+    instanceDeps: await buildInstanceDeps(core, config),
+    webhooks: await buildWebhookDashboardDeps(core, config),
+    instanceAccess: await buildInstanceAccess(config),
   };
 }
 
@@ -174,36 +189,44 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
     import("./adapters/firestore/sessionStateStore.js"),
     import("./core/aead.js"),
   ]);
-  const credentials = new TtlCache<{ instance: Instance; secret: Uint8Array } | null>(
-    5_000,
+  // The secret and the runtime → instance mapping change only on deletion, so they are cached;
+  // the instance itself is read on every call so new settings apply to the very next event.
+  const secrets = new TtlCache<{ accountId: string; instanceId: string; secret: Uint8Array } | null>(
+    60_000,
     50_000,
     systemClock,
   );
+  async function loadSecret(runtimeId: string) {
+    const [instance, stored] = await Promise.all([
+      core.instances.getByRuntime(runtimeId),
+      core.instances.getSecrets(runtimeId),
+    ]);
+    if (!instance || !stored?.runtimeSecret) return null;
+    const context = { collection: INSTANCE_SECRETS, docId: runtimeId, field: "runtimeSecret" };
+    // Stored as base64url text; instances sign with its decoded bytes.
+    const text = (await decrypt(core.deps.keyRing, stored.runtimeSecret, context)).toString("utf8");
+    return {
+      accountId: instance.accountId,
+      instanceId: instance.instanceId,
+      secret: Buffer.from(text, "base64url"),
+    };
+  }
   return {
     async runtimeCredentials(runtimeId) {
-      const cached = credentials.get(runtimeId);
-      if (cached) return cached.value ?? undefined;
-      const [instance, secrets] = await Promise.all([
-        core.instances.getByRuntime(runtimeId),
-        core.instances.getSecrets(runtimeId),
-      ]);
-      const loaded =
-        instance && secrets?.runtimeSecret
-          ? {
-              instance,
-              secret: new Uint8Array(
-                await decrypt(core.deps.keyRing, secrets.runtimeSecret, {
-                  collection: INSTANCE_SECRETS,
-                  docId: runtimeId,
-                  field: "runtimeSecret",
-                }),
-              ),
-            }
-          : null;
-      credentials.set(runtimeId, loaded);
-      return loaded ?? undefined;
+      let cached = secrets.get(runtimeId)?.value;
+      if (cached === undefined) {
+        cached = await loadSecret(runtimeId);
+        secrets.set(runtimeId, cached);
+      }
+      if (!cached) return undefined;
+      const instance = await core.instances.get(cached.accountId, cached.instanceId);
+      return instance?.runtimeId === runtimeId ? { instance, secret: cached.secret } : undefined;
     },
-    ingest: { instances: core.instances, clock: systemClock },
+    ingest: {
+      instances: core.instances,
+      clock: systemClock,
+      webhooks: await buildWebhookQueue(core, config),
+    },
     logs: core.deps.logs,
     sessionStates: firestoreSessionStateStore(core.db, core.deps.keyRing),
   };

@@ -29,6 +29,9 @@ const configSchema = z.object({
   cells: z.array(cellSchema),
   instanceImage: z.string(),
   gatewayServiceAccount: z.string(),
+  /** Multiplies the webhook retry schedule; below 1 only in the emulators, so tests see retries fast. */
+  webhookScheduleScale: z.coerce.number().positive().max(1).default(1),
+  webhookSecretGraceMs: z.number().int().nonnegative(),
 });
 
 export type RuntimeConfig = z.infer<typeof configSchema>;
@@ -57,6 +60,8 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     projectId: env.GCLOUD_PROJECT ?? firebaseConfig.projectId ?? "demo-wsapi",
     sessionTtlMs: sessionDays * 24 * 3600_000,
     cells: JSON.parse(cells || "[]"),
+    webhookScheduleScale: env.WSAPI_WEBHOOK_SCHEDULE_SCALE || undefined,
+    webhookSecretGraceMs: Number(env.WSAPI_WEBHOOK_SECRET_GRACE_HOURS || 24) * 3600_000,
   });
 }
 

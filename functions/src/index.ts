@@ -5,3 +5,4 @@ export { dashboard } from "./triggers/dashboard.js";
 export { events } from "./triggers/events.js";
 export { reencryptsecrets } from "./triggers/maintenance.js";
 export { provisioninstance, reconcileinstances } from "./triggers/provisioning.js";
+export { deliverwebhook } from "./triggers/webhooks.js";

@@ -53,6 +53,13 @@ export function memoryAccountStore() {
     async appendAudit(uid, entry) {
       audit.push({ uid, ...entry });
     },
+    async listAudit(uid, limit) {
+      return audit
+        .filter((entry) => entry.uid === uid)
+        .sort((a, b) => b.at - a.at)
+        .slice(0, limit)
+        .map(({ uid: _uid, ...entry }) => entry);
+    },
   };
   return { store, accounts, plans, audit, reads: () => reads };
 }

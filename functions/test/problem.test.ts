@@ -22,7 +22,7 @@ describe("problem+json errors", () => {
     assert.equal(response.status, 429);
     assert.equal(response.headers.get("content-type"), "application/problem+json");
     assert.equal(response.headers.get("retry-after"), "7");
-    const body = await response.json();
+    const body = (await response.json()) as Record<string, unknown>;
     assert.equal(body.status, 429);
     assert.equal(body.detail, "slow down");
     assert.equal(body.requestId, response.headers.get("x-request-id"));
@@ -43,7 +43,7 @@ describe("problem+json errors", () => {
     const { app, lines } = appThrowing(new Error("failed for wsk_0123456789abcdefghijABCDEFGHIJ012345"));
     const response = await app.request("/boom");
     assert.equal(response.status, 500);
-    const body = await response.json();
+    const body = (await response.json()) as Record<string, unknown>;
     assert.ok(!JSON.stringify(body).includes("wsk_0123"));
     assert.ok(!lines.join("\n").includes("wsk_0123456789abcdef"));
   });
@@ -51,6 +51,6 @@ describe("problem+json errors", () => {
   it("answers unknown routes with a 404 problem", async () => {
     const response = await appThrowing(new Error("x")).app.request("/nowhere");
     assert.equal(response.status, 404);
-    assert.equal((await response.json()).status, 404);
+    assert.equal(((await response.json()) as { status: number }).status, 404);
   });
 });

@@ -2,7 +2,13 @@ import * as gcp from "@pulumi/gcp";
 import type { InfraConfig } from "./config.ts";
 
 /** Collection groups whose documents carry `expireAt` and are deleted by Firestore once it passes. */
-export const TTL_COLLECTION_GROUPS = ["deliveries", "attempts", "auditLog"] as const;
+export const TTL_COLLECTION_GROUPS = [
+  "deliveries",
+  "attempts",
+  "auditLog",
+  "deliveryPayloads",
+  "revokedSessions",
+] as const;
 export const TTL_FIELD = "expireAt";
 
 export function buildFirestore(config: InfraConfig) {

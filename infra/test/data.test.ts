@@ -33,7 +33,13 @@ describe("Firestore", () => {
     const ttl = ofType(resources, "gcp:firestore/field:Field").filter(
       (f) => f.inputs.ttlConfig !== undefined,
     );
-    assert.deepEqual(ttl.map((f) => f.inputs.collection).sort(), ["attempts", "auditLog", "deliveries"]);
+    assert.deepEqual(ttl.map((f) => f.inputs.collection).sort(), [
+      "attempts",
+      "auditLog",
+      "deliveries",
+      "deliveryPayloads",
+      "revokedSessions",
+    ]);
     for (const field of ttl) assert.equal(field.inputs.field, "expireAt");
   });
 });

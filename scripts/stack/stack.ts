@@ -60,7 +60,9 @@ export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin")
     simulator: `http://${HOST}:${PORTS.simulator}`,
     supervisor: `http://${HOST}:${PORTS.supervisor}`,
     projectId: PROJECT_ID,
-    ...(firestoreKind === "standin" ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` } : {}),
+    ...(firestoreKind === "standin"
+      ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` }
+      : {}),
     firestoreKind,
   };
 }
@@ -124,7 +126,15 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
       const firestore = startProcess(
         "firestore",
         process.execPath,
-        ["--import", "tsx", "scripts/firestore/server.ts", "--port", String(PORTS.firestore), "--export-port", String(PORTS.firestoreExport)],
+        [
+          "--import",
+          "tsx",
+          "scripts/firestore/server.ts",
+          "--port",
+          String(PORTS.firestore),
+          "--export-port",
+          String(PORTS.firestoreExport),
+        ],
         options,
       );
       processes.push(firestore);
@@ -179,6 +189,9 @@ function writeLocalParams(urls: StackUrls) {
     WSAPI_CELLS: "[]",
     WSAPI_INSTANCE_IMAGE: "",
     WSAPI_GATEWAY_SERVICE_ACCOUNT: "",
+    // The retry schedule (5 s … 24 h) runs 10,000× faster locally: a failing endpoint exhausts in ~9 s.
+    WSAPI_WEBHOOK_SCHEDULE_SCALE: "0.0001",
+    WSAPI_WEBHOOK_SECRET_GRACE_HOURS: "24",
   };
   const body = Object.entries(params).map(([name, value]) => `${name}=${value}`);
   writeFileSync("functions/.env.local", `${body.join("\n")}\n`);

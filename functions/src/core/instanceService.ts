@@ -12,6 +12,7 @@ import {
   newRuntimeId,
 } from "./instances.js";
 import type { AccountStore, Clock, InstanceStore, KeyRing, Plan, StoredKey } from "./ports.js";
+import { type AddressMode, checkWebhookUrl } from "./webhooks/ssrf.js";
 
 // Instance use-cases shared by the account API (api function) and the dashboard API.
 export const INSTANCE_SECRETS = "instanceSecrets";
@@ -33,6 +34,15 @@ export interface InstanceDeps {
   provisioner: Provisioner;
   /** Called after a key stops being valid so this server's cache forgets it at once. */
   forgetKey?: (digest: string) => void;
+  /** "production" refuses http and every non-public address; "local" allows loopback and private. */
+  webhookMode: AddressMode;
+}
+
+/** Refuses webhook URLs that could reach internal addresses, before they are ever stored. */
+function requireSafeWebhookUrl(deps: InstanceDeps, field: string, url: string | null | undefined) {
+  if (url === null || url === undefined) return;
+  const check = checkWebhookUrl(url, deps.webhookMode);
+  if (!check.ok) throw new ApiError("VALIDATION", `${field}: ${check.reason}`);
 }
 
 const secretContext = (runtimeId: string, field: string) => ({
@@ -137,6 +147,7 @@ export async function updateInstanceSettings(
   instanceId: string,
   request: InstanceSettingsRequest,
 ) {
+  requireSafeWebhookUrl(deps, "webhookUrl", request.webhookUrl);
   const instance = await requireInstance(deps, accountId, instanceId);
   const { eventSigningSecret, webhookAuthValue, ...plain } = request;
   const settings = { ...instance.settings, ...plain };
@@ -172,6 +183,7 @@ export async function updateInstanceDefaults(
   accountId: string,
   request: InstanceDefaultsRequest,
 ) {
+  requireSafeWebhookUrl(deps, "defaultWebhookUrl", request.defaultWebhookUrl);
   const { defaultSigningSecret, ...plain } = request;
   const current = await deps.instances.getDefaults(accountId);
   const next: InstanceDefaults = { ...current, ...plain };

@@ -61,6 +61,8 @@ export interface AccountStore {
   rotateAccountKey(uid: string, next: StoredKey): Promise<void>;
   findApiKey(digest: string): Promise<ApiKeyRecord | undefined>;
   appendAudit(uid: string, entry: AuditEntry): Promise<void>;
+  /** The account's most recent audit entries, newest first. */
+  listAudit(uid: string, limit: number): Promise<AuditEntry[]>;
   /** Sets (ciphertext) or removes (null) one secret field of the account. */
   setAccountSecret(uid: string, field: string, ciphertext: string | null): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
 
 const loadDashboard = lazy(async () => {
   const [{ buildDashboardDeps }, { createDashboardApp }] = await Promise.all([
@@ -11,4 +11,4 @@ const loadDashboard = lazy(async () => {
   return (request: Request) => app.fetch(request);
 });
 
-export const dashboard = onRequest({ secrets: accountSecrets, cors: false }, functionsHandler(loadDashboard));
+export const dashboard = onRequest({ secrets: gatewaySecrets, cors: false }, functionsHandler(loadDashboard));

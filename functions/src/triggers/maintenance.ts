@@ -1,9 +1,8 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { ACCOUNT_KEY_FIELD } from "../core/accounts.js";
+import { ENCRYPTED_FIELDS } from "../core/encryptedFields.js";
 import { accountSecrets, runtimeConfig } from "./runtime.js";
 
 // Moves every ciphertext written under an older data key to the current one.
-export const ENCRYPTED_FIELDS = [ACCOUNT_KEY_FIELD];
 
 export const reencryptsecrets = onSchedule(
   { schedule: "every 24 hours", secrets: accountSecrets },

@@ -91,5 +91,23 @@ export function firestoreAccountStore(db: Firestore): AccountStore {
         .collection("auditLog")
         .add({ ...entry, expireAt: new Date(entry.at + AUDIT_RETENTION_MS) });
     },
+
+    async listAudit(uid, limit) {
+      const snapshot = await accounts
+        .doc(uid)
+        .collection("auditLog")
+        .orderBy("at", "desc")
+        .limit(limit)
+        .get();
+      return snapshot.docs.map((doc) => {
+        const data = doc.data();
+        return {
+          action: String(data.action),
+          at: Number(data.at),
+          ...(data.requestId ? { requestId: String(data.requestId) } : {}),
+          ...(data.target ? { target: String(data.target) } : {}),
+        } satisfies AuditEntry;
+      });
+    },
   };
 }

@@ -3,12 +3,10 @@ import { SMALL_BODY_MAX_BYTES } from "../../core/contracts/instance-api.js";
 import { ApiError } from "../../core/errors.js";
 import { instanceIdSchema } from "../../core/instances.js";
 import { parseJsonBody } from "../common/body.js";
+import { forwardToInstance, requireRunning } from "../common/instanceForward.js";
 import { requireApiKey } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { INSTANCE_PATHS, type InstancePath } from "./instancePaths.js";
-
-// Headers passed back from the instance; everything else (hop-by-hop, server details) stays behind.
-const RESPONSE_HEADERS = ["content-type", "content-length", "content-disposition", "retry-after"];
 
 async function resolveInstance(c: Context, deps: ApiDeps) {
   const instanceId = c.req.header("x-instance-id");
@@ -20,11 +18,7 @@ async function resolveInstance(c: Context, deps: ApiDeps) {
   if (principal.keyKind === "instance" && principal.instanceId !== instanceId) throw notFound();
   const instance = await deps.findInstance(principal.accountId, instanceId);
   if (!instance) throw notFound();
-  if (instance.runtime.state !== "running" || !instance.runtime.url) {
-    throw new ApiError("UNAVAILABLE", `The instance is ${instance.runtime.state}; try again shortly.`, {
-      "retry-after": "5",
-    });
-  }
+  requireRunning(instance);
   return instance;
 }
 
@@ -36,28 +30,12 @@ async function forward(c: Context, deps: ApiDeps, route: InstancePath) {
     body = new Uint8Array(await c.req.arrayBuffer());
   }
   const url = new URL(c.req.url);
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${await deps.signToken(instance.runtimeId)}`,
-    "x-request-id": c.get("requestId"),
-  };
-  if (body) headers["content-type"] = "application/json";
-  const response = await deps.forward(`${instance.runtime.url}${url.pathname}${url.search}`, {
+  return forwardToInstance(deps, instance, {
     method: route.method,
-    headers,
+    pathAndQuery: `${url.pathname}${url.search}`,
+    requestId: c.get("requestId"),
     ...(body ? { body } : {}),
   });
-  if (!response) {
-    deps.forgetInstance(instance.accountId, instance.instanceId);
-    throw new ApiError("UNAVAILABLE", "The instance is not reachable right now; try again shortly.", {
-      "retry-after": "5",
-    });
-  }
-  const outgoing = new Headers();
-  for (const name of RESPONSE_HEADERS) {
-    const value = response.headers.get(name);
-    if (value) outgoing.set(name, value);
-  }
-  return new Response(response.body, { status: response.status, headers: outgoing });
 }
 
 /** Registers every WSAPI instance path: key, instance, rate limit, body validation, then forward. */

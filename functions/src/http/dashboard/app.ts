@@ -2,21 +2,33 @@ import { Hono } from "hono";
 import { planFor } from "../../core/accounts.js";
 import { ApiError } from "../../core/errors.js";
 import type { InstanceDeps } from "../../core/instanceService.js";
+import type { WebhookDashboardDeps } from "../../core/webhooks/dashboard.js";
+import type { ForwardDeps } from "../common/instanceForward.js";
 import { installErrorHandling } from "../common/problem.js";
 import { registerInstanceRoutes } from "../instances/routes.js";
 import { registerAccount } from "./account.js";
+import { registerAudit } from "./audit.js";
+import { registerDeliveries } from "./deliveries.js";
 import type { DashboardDeps } from "./deps.js";
+import { registerPairing } from "./pairing.js";
 import { registerSession } from "./session.js";
 import { type DashboardEnv, requireSession } from "./sessionAuth.js";
 import { registerSignup } from "./signup.js";
 
-export function createDashboardApp(deps: DashboardDeps & { instanceDeps: InstanceDeps }) {
+export function createDashboardApp(
+  deps: DashboardDeps & {
+    instanceDeps: InstanceDeps;
+    webhooks: WebhookDashboardDeps;
+    instanceAccess: ForwardDeps;
+  },
+) {
   const app = new Hono<DashboardEnv>();
   installErrorHandling(app, deps.logs);
   app.get("/v1/healthz", (c) => c.json({ ok: true }));
   registerSignup(app, deps);
   registerSession(app, deps);
   registerAccount(app, deps);
+  registerAudit(app, deps);
   const session = requireSession(deps);
   registerInstanceRoutes<DashboardEnv>(
     app,
@@ -31,5 +43,7 @@ export function createDashboardApp(deps: DashboardDeps & { instanceDeps: Instanc
     async () => deps.instanceDeps,
     { revealRoute: true },
   );
+  registerPairing(app, deps.instanceDeps, deps.instanceAccess);
+  registerDeliveries(app, deps);
   return app;
 }

@@ -1,0 +1,39 @@
+import type { App } from "firebase-admin/app";
+import { getFunctions } from "firebase-admin/functions";
+import type { WebhookQueue } from "../../core/eventIngest.js";
+import type { DeliveryTask } from "../../core/webhooks/delivery.js";
+import { type EnqueueDeps, enqueueDeliveries } from "../../core/webhooks/enqueue.js";
+import type { DeliveryTasks } from "../../core/webhooks/ports.js";
+
+// Delivery attempts as Cloud Tasks on the `deliverwebhook` queue. Task ids derive from the event id
+// and the endpoint (see deliveryIdFor/taskIdFor), so Cloud Tasks itself drops a duplicate enqueue.
+export const DELIVERY_QUEUE = "deliverwebhook";
+
+export function cloudDeliveryTasks(app: App): DeliveryTasks {
+  const queue = getFunctions(app).taskQueue<DeliveryTask>(DELIVERY_QUEUE);
+  return {
+    async enqueue(task, { id, delaySeconds }) {
+      try {
+        await queue.enqueue(task, { id, scheduleDelaySeconds: delaySeconds });
+        return "enqueued";
+      } catch (error) {
+        if ((error as { code?: string }).code === "functions/task-already-exists") return "duplicate";
+        throw error;
+      }
+    },
+  };
+}
+
+/** The ingest's port: each event becomes one delivery whose payload is encrypted before queueing. */
+export function webhookQueue(deps: EnqueueDeps): WebhookQueue {
+  return {
+    async enqueue(instance, webhookUrl, events) {
+      const outgoing = events.map((event) => ({
+        eventId: event.eventId,
+        eventType: event.eventType,
+        body: JSON.stringify(event),
+      }));
+      await enqueueDeliveries(deps, instance, webhookUrl, outgoing);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { encrypt } from "../aead.js";
+import type { Instance } from "../instances.js";
+import type { Clock, KeyRing } from "../ports.js";
+import {
+  DELIVERY_LOG_TTL_MS,
+  type DeliveryRecord,
+  deliveryIdFor,
+  endpointIdFor,
+  MAX_PAYLOAD_BYTES,
+  PAYLOAD_TTL_MS,
+  payloadContext,
+  redactEndpoint,
+  taskIdFor,
+} from "./delivery.js";
+import type { WebhookLogEvents } from "./logs.js";
+import type { DeliveryStore, DeliveryTasks, NewDelivery } from "./ports.js";
+import { type AddressMode, checkWebhookUrl } from "./ssrf.js";
+
+// Turns events into deliveries: a log record, the payload encrypted for the task (and held for
+// manual retries), and the first task. Repeating an enqueue creates nothing new.
+export interface EnqueueDeps {
+  deliveries: DeliveryStore;
+  tasks: DeliveryTasks;
+  keyRing: KeyRing;
+  clock: Clock;
+  mode: AddressMode;
+  logs: WebhookLogEvents;
+}
+
+export interface OutgoingEvent {
+  eventId: string;
+  eventType: string;
+  /** The exact JSON text to POST (and sign). */
+  body: string;
+}
+
+const ENQUEUE_CONCURRENCY = 16;
+
+async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<unknown>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function refusalOf(urlRefusal: string | undefined, body: string): string | undefined {
+  if (urlRefusal) return `Webhook URL refused: ${urlRefusal}.`;
+  if (Buffer.byteLength(body, "utf8") > MAX_PAYLOAD_BYTES) return "The event is larger than 512 KiB.";
+  return undefined;
+}
+
+export async function enqueueDeliveries(
+  deps: EnqueueDeps,
+  instance: Instance,
+  url: string,
+  events: OutgoingEvent[],
+): Promise<DeliveryRecord[]> {
+  const { accountId, instanceId } = instance;
+  const check = checkWebhookUrl(url, deps.mode);
+  const endpointId = endpointIdFor(url);
+  const endpoint = await deps.deliveries.getEndpoint(accountId, instanceId, endpointId);
+  if (endpoint?.disabledAt) {
+    deps.logs.deliveriesDropped(accountId, instanceId, events.length, "endpoint disabled");
+    return [];
+  }
+  const now = deps.clock.now();
+  const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
+  const prepared: NewDelivery[] = await Promise.all(
+    unique.map(async (event) => {
+      const deliveryId = deliveryIdFor(accountId, instanceId, event.eventId, url);
+      const refusal = refusalOf(check.ok ? undefined : check.reason, event.body);
+      const record: DeliveryRecord = {
+        accountId,
+        instanceId,
+        deliveryId,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        endpointId,
+        endpoint: redactEndpoint(url),
+        state: refusal ? "cancelled" : "pending",
+        reason: refusal ?? null,
+        attemptCount: 0,
+        scheduledAttempts: 0,
+        manualAttempts: 0,
+        nextAttemptAt: refusal ? null : now,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+        expireAt: now + DELIVERY_LOG_TTL_MS,
+        payloadExpiresAt: refusal ? null : now + PAYLOAD_TTL_MS,
+      };
+      if (refusal) return { record };
+      const payload = JSON.stringify({
+        url,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        body: event.body,
+      });
+      const envelope = await encrypt(deps.keyRing, payload, payloadContext(deliveryId));
+      return { record, payload: { envelope, expireAt: now + PAYLOAD_TTL_MS } };
+    }),
+  );
+  const stored = await deps.deliveries.createMany(prepared);
+  const firstAttempts = stored.flatMap((record, index) => {
+    const envelope = prepared[index]!.payload?.envelope;
+    return envelope && record.state === "pending" && record.scheduledAttempts === 0
+      ? [{ record, envelope }]
+      : [];
+  });
+  await forEachLimited(firstAttempts, ENQUEUE_CONCURRENCY, ({ record, envelope }) => {
+    const task = {
+      v: 1 as const,
+      accountId,
+      instanceId,
+      deliveryId: record.deliveryId,
+      trigger: "scheduled" as const,
+      seq: 1,
+      dueAt: now,
+      payload: envelope,
+    };
+    return deps.tasks.enqueue(task, { id: taskIdFor(task), delaySeconds: 0 });
+  });
+  return stored;
+}

@@ -1,0 +1,161 @@
+import { DecryptionError, decryptText } from "../aead.js";
+import type { Clock, InstanceStore, KeyRing } from "../ports.js";
+import {
+  alreadyRecorded,
+  DeliveryPayload,
+  type DeliveryRecord,
+  type DeliveryRef,
+  DeliveryTask,
+  decideAttempt,
+  GONE_REASON,
+  payloadContext,
+  taskIdFor,
+} from "./delivery.js";
+import type { WebhookLogEvents } from "./logs.js";
+import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "./ports.js";
+import type { ScheduleOptions } from "./schedule.js";
+import { signingMaterial } from "./secrets.js";
+import { webhookHeaders } from "./signing.js";
+
+// One Cloud Task = one attempt. A failed attempt schedules the next one as a new task and returns
+// normally; only a crash (or a store outage) makes Cloud Tasks re-run this task, and a re-run of an
+// attempt that was already recorded only finishes its follow-ups, so nothing is lost or doubled.
+export interface WorkerDeps {
+  instances: InstanceStore;
+  deliveries: DeliveryStore;
+  tasks: DeliveryTasks;
+  secrets: SigningSecretStore;
+  sender: WebhookSender;
+  keyRing: KeyRing;
+  clock: Clock;
+  schedule: ScheduleOptions;
+  logs: WebhookLogEvents;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Cloud Tasks never dispatches early; its emulator ignores schedule times, so early tasks wait. */
+export const MAX_EARLY_WAIT_MS = 30_000;
+
+export class TaskNotDueError extends Error {
+  constructor(earlyMs: number) {
+    super(`delivery task dispatched ${earlyMs} ms before it is due`);
+    this.name = "TaskNotDueError";
+  }
+}
+
+function canAttempt(record: DeliveryRecord, task: DeliveryTask): boolean {
+  if (task.trigger === "scheduled") return record.state === "pending";
+  return record.state === "pending" || record.state === "exhausted" || record.state === "disabled";
+}
+
+async function enqueueNext(deps: WorkerDeps, task: DeliveryTask, seq: number, dueAt: number) {
+  const next: DeliveryTask = { ...task, trigger: "scheduled", seq, dueAt };
+  const delaySeconds = Math.max(0, Math.ceil((dueAt - deps.clock.now()) / 1000));
+  await deps.tasks.enqueue(next, { id: taskIdFor(next), delaySeconds });
+}
+
+/** What must follow a recorded attempt; safe to repeat when a task is re-run. */
+async function followUps(deps: WorkerDeps, task: DeliveryTask, record: DeliveryRecord) {
+  if (record.state === "delivered") await deps.deliveries.deletePayload(record.deliveryId);
+  const continues =
+    task.trigger === "scheduled" &&
+    record.state === "pending" &&
+    record.scheduledAttempts === task.seq &&
+    record.nextAttemptAt !== null;
+  if (continues) await enqueueNext(deps, task, task.seq + 1, record.nextAttemptAt!);
+}
+
+async function disableEndpoint(deps: WorkerDeps, record: DeliveryRecord) {
+  await deps.deliveries.setEndpoint(record.accountId, record.instanceId, {
+    endpointId: record.endpointId,
+    endpoint: record.endpoint,
+    disabledAt: deps.clock.now(),
+    reason: GONE_REASON,
+  });
+  deps.logs.endpointDisabled(record.accountId, record.instanceId, record.endpointId);
+}
+
+async function waitUntilDue(deps: WorkerDeps, ref: DeliveryRef, dueAt: number) {
+  const early = dueAt - deps.clock.now();
+  if (early <= 0) return;
+  if (early > MAX_EARLY_WAIT_MS) throw new TaskNotDueError(early);
+  deps.logs.taskEarly(ref, early);
+  await deps.sleep(early);
+}
+
+async function openPayload(deps: WorkerDeps, task: DeliveryTask, ref: DeliveryRef) {
+  try {
+    const text = await decryptText(deps.keyRing, task.payload, payloadContext(ref.deliveryId));
+    return DeliveryPayload.parse(JSON.parse(text));
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    // A payload no key can open never will: retrying it would only spin.
+    await deps.deliveries.setState(ref, ["pending", "exhausted", "disabled"], {
+      state: "cancelled",
+      reason: "The queued payload could not be decrypted.",
+      nextAttemptAt: null,
+      updatedAt: deps.clock.now(),
+    });
+    return undefined;
+  }
+}
+
+export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promise<void> {
+  const parsed = DeliveryTask.safeParse(data);
+  if (!parsed.success) return deps.logs.taskRejected("malformed delivery task");
+  const task = parsed.data;
+  const ref: DeliveryRef = {
+    accountId: task.accountId,
+    instanceId: task.instanceId,
+    deliveryId: task.deliveryId,
+  };
+  const record = await deps.deliveries.get(ref);
+  if (!record) return deps.logs.deliverySkipped(ref, "no delivery record");
+  if (alreadyRecorded(record, task)) return followUps(deps, task, record);
+  if (!canAttempt(record, task)) return deps.logs.deliverySkipped(ref, `delivery is ${record.state}`);
+  await waitUntilDue(deps, ref, task.dueAt);
+
+  const instance = await deps.instances.get(ref.accountId, ref.instanceId);
+  if (!instance) {
+    await deps.deliveries.setState(ref, ["pending", "exhausted", "disabled"], {
+      state: "cancelled",
+      reason: "The instance was deleted.",
+      nextAttemptAt: null,
+      updatedAt: deps.clock.now(),
+    });
+    return deps.deliveries.deletePayload(ref.deliveryId);
+  }
+  const endpoint = await deps.deliveries.getEndpoint(ref.accountId, ref.instanceId, record.endpointId);
+  if (endpoint?.disabledAt) {
+    await deps.deliveries.setState(ref, ["pending"], {
+      state: "disabled",
+      reason: endpoint.reason ?? GONE_REASON,
+      nextAttemptAt: null,
+      updatedAt: deps.clock.now(),
+    });
+    return deps.logs.deliverySkipped(ref, "endpoint disabled");
+  }
+
+  const payload = await openPayload(deps, task, ref);
+  if (!payload) return deps.logs.deliverySkipped(ref, "payload cannot be decrypted");
+  const startedAt = deps.clock.now();
+  const material = await signingMaterial(deps.secrets, instance, startedAt);
+  const authHeader = instance.settings.webhookAuthHeader;
+  const headers = webhookHeaders({
+    webhookId: payload.eventId,
+    timestamp: Math.floor(startedAt / 1000),
+    body: payload.body,
+    instanceId: ref.instanceId,
+    secrets: material.secrets,
+    auth: authHeader && material.authValue ? { header: authHeader, value: material.authValue } : undefined,
+  });
+  const outcome = await deps.sender.post(payload.url, payload.body, headers);
+  const decision = await deps.deliveries.recordAttempt(ref, (current) =>
+    decideAttempt(current, task, outcome, startedAt, deps.clock.now(), deps.schedule),
+  );
+  if (!decision) return deps.logs.deliverySkipped(ref, "attempt recorded by a concurrent run");
+  deps.logs.deliveryAttempted(ref, decision.attempt, decision.attempt.state);
+  const updated = { ...record, ...decision.patch };
+  if (decision.disableEndpoint) await disableEndpoint(deps, updated);
+  await followUps(deps, task, updated);
+}
