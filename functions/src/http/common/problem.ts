@@ -40,7 +40,9 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
     c.set("requestId", requestId);
     await next();
     c.header("x-request-id", requestId);
-    c.header("cache-control", "no-store");
+    // "private": Firebase Hosting drops Set-Cookie from any response not marked private, which
+    // would lose the dashboard's __session cookie behind the /v1/** rewrite.
+    c.header("cache-control", "private, no-store");
   });
   app.notFound((c) =>
     problemResponse(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), requestIdOf(c)),
