@@ -67,6 +67,10 @@ async function newInstanceKey(
   };
 }
 
+async function audit(deps: InstanceDeps, accountId: string, action: string, instanceId: string) {
+  await deps.accounts.appendAudit(accountId, { action, at: deps.clock.now(), target: instanceId });
+}
+
 export async function requireInstance(deps: InstanceDeps, accountId: string, instanceId: string) {
   const instance = await deps.instances.get(accountId, instanceId);
   // The same answer whether the id belongs to another tenant or to nobody.
@@ -109,6 +113,7 @@ export async function createInstance(
     );
   }
   await deps.provisioner.provision(runtimeId);
+  await audit(deps, accountId, "instance.created", instanceId);
   return { instance, apiKey };
 }
 
@@ -120,6 +125,7 @@ export async function rotateInstanceKey(deps: InstanceDeps, accountId: string, i
     throw new ApiError("NOT_FOUND", "No such instance.");
   }
   if (previous?.apiKeyDigest) deps.forgetKey?.(previous.apiKeyDigest);
+  await audit(deps, accountId, "instance.apiKey.rotated", instanceId);
   return apiKey;
 }
 
@@ -127,7 +133,9 @@ export async function revealInstanceKey(deps: InstanceDeps, accountId: string, i
   const instance = await requireInstance(deps, accountId, instanceId);
   const secrets = await deps.instances.getSecrets(instance.runtimeId);
   if (!secrets?.apiKey) throw new ApiError("NOT_FOUND", "No such instance.");
-  return decryptText(deps.keyRing, secrets.apiKey, secretContext(instance.runtimeId, "apiKey"));
+  const apiKey = await decryptText(deps.keyRing, secrets.apiKey, secretContext(instance.runtimeId, "apiKey"));
+  await audit(deps, accountId, "instance.apiKey.revealed", instanceId);
+  return apiKey;
 }
 
 export async function renameInstance(
@@ -176,6 +184,7 @@ export async function updateInstanceSettings(
   }
   if (Object.keys(secretFields).length > 0) await deps.instances.setSecrets(instance.runtimeId, secretFields);
   await deps.instances.update(accountId, instanceId, { settings });
+  await audit(deps, accountId, "instance.settings.updated", instanceId);
 }
 
 export async function updateInstanceDefaults(
@@ -213,4 +222,5 @@ export async function deleteInstance(deps: InstanceDeps, accountId: string, inst
   const instance = await deps.instances.delete(accountId, instanceId);
   if (!instance) throw new ApiError("NOT_FOUND", "No such instance.");
   await deps.provisioner.teardown(instance.runtimeId, instance.runtime.cellId);
+  await audit(deps, accountId, "instance.deleted", instanceId);
 }
