@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startStack } from "./stack/stack.js";
@@ -22,38 +22,58 @@ function findTests(...dirs: string[]): string[] {
   return found.sort();
 }
 
-function run(step: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+// Asynchronous on purpose: the stack (and its instance supervisor) lives in this process, and its
+// children's output must keep draining while tests run, or they block writing their logs.
+async function run(
+  step: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<boolean> {
   console.log(`\n▶ ${step}`);
-  const result = spawnSync(command, args, {
+  const child = spawn(command, args, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...env },
   });
-  const output = result.stdout.toString("utf8");
-  process.stdout.write(output);
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    process.stdout.write(chunk);
+  });
+  const status = await new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   const count = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)$`, "m").exec(output)?.[1] ?? 0);
-  const ok = result.status === 0;
-  results.push({ step, ok, passed: count("pass"), failed: count("fail") + (ok ? 0 : count("fail") ? 0 : 1) });
+  const ok = status === 0;
+  results.push({ step, ok, passed: count("pass"), failed: count("fail") + (ok || count("fail") ? 0 : 1) });
   return ok;
 }
 
-function nodeTests(step: string, files: string[], env: NodeJS.ProcessEnv = {}): boolean {
+async function nodeTests(step: string, files: string[], env: NodeJS.ProcessEnv = {}): Promise<boolean> {
   if (files.length === 0) return true;
-  const args = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=1", ...files];
+  // A hung test fails after 10 minutes instead of holding CI until its deadline.
+  const args = [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-concurrency=1",
+    "--test-timeout=600000",
+    ...files,
+  ];
   return run(step, process.execPath, args, env);
 }
 
 // Tests still run when typecheck or lint fail, so one run reports everything; the build must pass.
-const built = run("build", "npm", ["run", "--silent", "build"]);
-const staticOk = built && run("typecheck", "npm", ["run", "--silent", "typecheck"]);
-const lintOk = run("lint", "npm", ["run", "--silent", "lint"]);
+const built = await run("build", "npm", ["run", "--silent", "build"]);
+const staticOk = built && (await run("typecheck", "npm", ["run", "--silent", "typecheck"]));
+const lintOk = await run("lint", "npm", ["run", "--silent", "lint"]);
 
 if (built) {
-  nodeTests("unit tests", findTests("functions/test", "instance/test", "infra/test", "scripts/test"));
+  await nodeTests("unit tests", findTests("functions/test", "instance/test", "infra/test", "scripts/test"));
   console.log("\n▶ starting the local stack for integration tests (logs in .wsapi/logs)");
   const stack = await startStack({ logDir: ".wsapi/logs" });
   try {
     const env = { WSAPI_STACK: ".wsapi/stack.json", FIRESTORE_EMULATOR_HOST: stack.urls.firestore };
-    nodeTests("integration tests", findTests("test"), env);
+    await nodeTests("integration and browser tests", findTests("test"), env);
   } finally {
     await stack.stop();
   }

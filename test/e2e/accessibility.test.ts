@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import {
@@ -37,6 +37,7 @@ describe("accessibility", () => {
   });
 
   after(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(`${ARTIFACTS}/axe-results.json`, `${JSON.stringify(audits, null, 2)}\n`);
     await session?.browser.close();
   });
