@@ -22,13 +22,4 @@ function quickstart(stack: Stack): string {
 const stack = await startStack({ echo: true });
 console.log(quickstart(stack));
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("\nstopping the local stack…");
-    await stack.stop();
-    process.exit(0);
-  });
-}
+// Ctrl-C: the stack stops every process it started (see startStack) and exits.

@@ -109,10 +109,22 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     dataRoot: ".wsapi/instances",
     logDir: options.logDir,
   });
+  let schedule: { stop(): void } | undefined;
   const stop = async () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    schedule?.stop();
     await supervisor.stop();
-    for (const process of processes.reverse()) await process.stop();
+    for (const child of processes.reverse()) await child.stop();
   };
+  // Children run in their own process groups, so a terminal's Ctrl-C reaches only this process:
+  // stop every child before exiting, during start-up as much as afterwards.
+  const onSignal = () => {
+    console.log("\nstopping the local stack…");
+    void stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     processes.push(
       startProcess(
@@ -161,20 +173,14 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     await stop();
     throw error;
   }
-  const schedule = startReconcileSchedule({
+  schedule = startReconcileSchedule({
     projectId: PROJECT_ID,
     tasksHost: urls.tasks,
     everyMs: RECONCILE_EVERY_MS,
   });
   mkdirSync(".wsapi", { recursive: true });
   writeFileSync(".wsapi/stack.json", `${JSON.stringify(urls, null, 2)}\n`);
-  return {
-    urls,
-    stop: async () => {
-      schedule.stop();
-      await stop();
-    },
-  };
+  return { urls, stop };
 }
 
 // Local values of the functions' string params (production sets them at deploy time).

@@ -43,11 +43,12 @@ export async function openBrowser(): Promise<BrowserSession> {
   context.on("weberror", (error) => problems.push(`page error: ${error.error().message}`));
   context.on("console", (message) => {
     const text = message.text();
-    // 4xx answers the app handles (401 before sign-in, 400 for a weak password) are logged by
+    // 4xx answers the app handles (401 before sign-in, 400 for a weak password) and 503 while an
+    // instance is still starting (the page shows it and polls again) are logged by
     // Chromium as "Failed to load resource"; they are expected, everything else is not.
     if (
       message.type() === "error" &&
-      !/Failed to load resource: the server responded with a status of 4\d\d/.test(text)
+      !/Failed to load resource: the server responded with a status of (4\d\d|503)/.test(text)
     ) {
       problems.push(`console error: ${text}`);
     }
