@@ -110,12 +110,17 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     logDir: options.logDir,
   });
   let schedule: { stop(): void } | undefined;
-  const stop = async () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    schedule?.stop();
-    await supervisor.stop();
-    for (const child of processes.reverse()) await child.stop();
+  let stopping: Promise<void> | undefined;
+  // Idempotent: Ctrl-C often brings SIGINT and then SIGTERM (from npm) while stopping.
+  const stop = () => {
+    stopping ??= (async () => {
+      schedule?.stop();
+      await supervisor.stop();
+      for (const child of [...processes].reverse()) await child.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    })();
+    return stopping;
   };
   // Children run in their own process groups, so a terminal's Ctrl-C reaches only this process:
   // stop every child before exiting, during start-up as much as afterwards.
@@ -123,8 +128,8 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     console.log("\nstopping the local stack…");
     void stop().finally(() => process.exit(130));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     processes.push(
       startProcess(
