@@ -5,6 +5,7 @@ import { benchGateway } from "./bench/gateway.js";
 import { benchInstanceMemory } from "./bench/instanceMemory.js";
 import { benchKeyVerification } from "./bench/keys.js";
 import { benchLoad } from "./bench/load.js";
+import { benchSigning } from "./bench/signing.js";
 import { startStack } from "./stack/stack.js";
 
 // `npm run bench`: every benchmark in one run, one table, written to docs/PERFORMANCE.md.
@@ -28,6 +29,14 @@ rows.push([
   "no store read",
 ]);
 rows.push(["store reads during warm verifications", String(keys.storeReads), "0"]);
+
+console.log("▶ webhook signing");
+const signing = benchSigning();
+rows.push([
+  `signed webhook requests per second (${signing.bodyBytes} B body, both schemes)`,
+  `${fixed(signing.perSecond, 0)}/s`,
+  "",
+]);
 
 console.log("▶ gateway overhead (10 s each, 16 connections, same run)");
 const { direct, viaGateway } = await benchGateway(10);
