@@ -63,7 +63,16 @@ export async function accountView(deps: AccountDeps, uid: string) {
   };
 }
 
+/** A suspended account keeps read access to its dashboard but can no longer act. */
+export async function requireActiveAccount(store: AccountStore, uid: string) {
+  const account = await store.getAccount(uid);
+  if (!account) throw new ApiError("NOT_FOUND", "No account for this user.");
+  if (account.status !== "active") throw new ApiError("FORBIDDEN", "This account is suspended.");
+  return account;
+}
+
 export async function revealAccountKey(deps: AccountDeps, uid: string, requestId: string) {
+  await requireActiveAccount(deps.store, uid);
   const stored = await deps.store.getAccountKey(uid);
   if (!stored) throw new ApiError("NOT_FOUND", "No account for this user.");
   const apiKey = await decryptText(deps.keyRing, stored.ciphertext, { ...ACCOUNT_KEY_FIELD, docId: uid });
@@ -73,7 +82,7 @@ export async function revealAccountKey(deps: AccountDeps, uid: string, requestId
 }
 
 export async function rotateAccountKey(deps: AccountDeps, uid: string, requestId: string) {
-  if (!(await deps.store.getAccount(uid))) throw new ApiError("NOT_FOUND", "No account for this user.");
+  await requireActiveAccount(deps.store, uid);
   const { apiKey, stored } = await newAccountKey(deps, uid);
   await deps.store.rotateAccountKey(uid, stored);
   await deps.store.appendAudit(uid, { action: "apiKey.rotated", at: deps.clock.now(), requestId });

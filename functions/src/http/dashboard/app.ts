@@ -1,6 +1,5 @@
 import { Hono } from "hono";
-import { planFor } from "../../core/accounts.js";
-import { ApiError } from "../../core/errors.js";
+import { planFor, requireActiveAccount } from "../../core/accounts.js";
 import type { InstanceDeps } from "../../core/instanceService.js";
 import type { WebhookDashboardDeps } from "../../core/webhooks/dashboard.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
@@ -35,8 +34,7 @@ export function createDashboardApp(
     "/v1/instances",
     (c, next) =>
       session(c, async () => {
-        const account = await deps.store.getAccount(c.get("session").uid);
-        if (!account) throw new ApiError("NOT_FOUND", "No account for this user.");
+        const account = await requireActiveAccount(deps.store, c.get("session").uid);
         c.set("owner", { accountId: account.uid, plan: await planFor(deps.store, account.planId) });
         await next();
       }),
