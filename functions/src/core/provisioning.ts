@@ -96,6 +96,9 @@ export async function reconcile(deps: ProvisioningDeps) {
   for (const cell of cells) {
     for (const runtimeId of await deps.runtime.list(cell)) {
       if (known.has(runtimeId)) continue;
+      // Instances are written before their runtime exists, so one created after the scan above
+      // shows up here; look it up again rather than tear down a brand-new instance.
+      if (await deps.instances.getByRuntime(runtimeId)) continue;
       await deps.runtime.remove(runtimeId, cell);
       report.removed++;
     }
