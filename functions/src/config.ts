@@ -64,14 +64,3 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     webhookSecretGraceMs: Number(env.WSAPI_WEBHOOK_SECRET_GRACE_HOURS || 24) * 3600_000,
   });
 }
-
-/** Redacted view for logging: which options are set, never their values. */
-export function describeConfig(config: RuntimeConfig) {
-  return {
-    emulated: config.emulated,
-    projectId: config.projectId,
-    runtime: config.runtime,
-    cells: config.cells.map((cell) => cell.id),
-    sessionTtlMs: config.sessionTtlMs,
-  };
-}
