@@ -1,5 +1,7 @@
 // Local Firestore stand-in: @firestore-emulator/server with isolated transactions (./isolation.ts).
-// CLI: `tsx scripts/firestore/server.ts --port 8080 [--host 127.0.0.1]`, runs until SIGINT/SIGTERM.
+// CLI: `tsx scripts/firestore/server.ts --port 8080 [--host 127.0.0.1] [--export-port N] [--data-file F]`,
+// runs until SIGINT/SIGTERM. With --data-file it loads F at start and saves to F when stopped, so a
+// restarted server keeps its data (like the official emulator's --import and --export-on-exit).
 import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,14 +9,19 @@ import { parseArgs } from "node:util";
 import { FirestoreServer, type FirestoreState } from "@firestore-emulator/server";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { type IsolationOptions, type ServiceClass, withIsolation } from "./isolation.ts";
+import { loadSnapshot, saveSnapshot } from "./persistence.ts";
 
 export interface StartOptions extends IsolationOptions {
   host?: string;
   port: number;
+  /** Load documents from this file at start; `stop()` saves them back. */
+  dataFile?: string;
 }
 
 export interface RunningFirestore {
   port: number;
+  /** How many documents were loaded from the data file. */
+  loaded: number;
   /** Every stored document as JSON, for the tests that scan all stored data for leaks. */
   exportJson(): string;
   stop(): Promise<void>;
@@ -42,6 +49,7 @@ function upstreamService(): { Service: ServiceClass; state: FirestoreState } {
 
 export async function startFirestore(opts: StartOptions): Promise<RunningFirestore> {
   const { Service, state } = upstreamService();
+  const loaded = opts.dataFile ? loadSnapshot(state, opts.dataFile) : 0;
   const Isolated = withIsolation(Service, opts);
   const server = new Server();
   server.addService(Service.definition, new Isolated(state));
@@ -53,16 +61,20 @@ export async function startFirestore(opts: StartOptions): Promise<RunningFiresto
   );
   return {
     port,
+    loaded,
     exportJson: () => JSON.stringify(state.toJSON()),
     // Graceful first; open Listen streams never end on their own, so force after a grace period.
-    stop: () =>
-      new Promise<void>((done) => {
+    // Saved after the last request has ended, so no acknowledged write is missing from the file.
+    stop: async () => {
+      await new Promise<void>((done) => {
         const force = setTimeout(() => server.forceShutdown(), 1000);
         server.tryShutdown(() => {
           clearTimeout(force);
           done();
         });
-      }),
+      });
+      if (opts.dataFile) saveSnapshot(state, opts.dataFile);
+    },
   };
 }
 
@@ -72,12 +84,14 @@ async function main(): Promise<void> {
       port: { type: "string", default: "8080" },
       host: { type: "string", default: "127.0.0.1" },
       "export-port": { type: "string" },
+      "data-file": { type: "string" },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0) throw new Error(`invalid --port ${values.port}`);
-  const running = await startFirestore({ host: values.host, port });
-  console.log(`firestore ready on ${values.host}:${running.port}`);
+  const dataFile = values["data-file"];
+  const running = await startFirestore({ host: values.host, port, ...(dataFile ? { dataFile } : {}) });
+  console.log(`firestore ready on ${values.host}:${running.port} (${running.loaded} documents loaded)`);
   // Loopback-only dump of all data (the stand-in has no export API; tests scan it for plaintext leaks).
   const exportServer = values["export-port"]
     ? createServer((_req, res) => {

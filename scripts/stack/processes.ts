@@ -85,3 +85,32 @@ export async function httpOk(url: string): Promise<boolean> {
   await response.body?.cancel();
   return response.status === 200;
 }
+
+/** A process the stack can stop and start again while it runs (fault tests restart Firestore). */
+export interface RestartableProcess {
+  name: string;
+  running(): boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function restartable(
+  name: string,
+  spawnIt: () => ManagedProcess,
+  ready: () => Promise<boolean>,
+): RestartableProcess {
+  let current: ManagedProcess | undefined;
+  return {
+    name,
+    running: () => current !== undefined,
+    async start() {
+      current ??= spawnIt();
+      await waitFor(name, ready);
+    },
+    async stop() {
+      const stopping = current;
+      current = undefined;
+      await stopping?.stop();
+    },
+  };
+}

@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { connect } from "node:net";
-import { httpOk, type ManagedProcess, startProcess, waitFor } from "./processes.js";
+import { startControl } from "./control.js";
+import { httpOk, type RestartableProcess, restartable, startProcess, waitFor } from "./processes.js";
 import { startReconcileSchedule } from "./scheduler.js";
 import { ensureLocalSecrets } from "./secrets.js";
 import { startSupervisor } from "./supervisor.js";
@@ -19,7 +21,10 @@ export const PORTS = {
   simulator: 8090,
   supervisor: 8091,
   firestoreExport: 8092,
+  control: 8093,
 } as const;
+// The stand-in's documents while it is stopped for a restart; each stack starts empty.
+const FIRESTORE_DATA = ".wsapi/firestore/data.json";
 // Production reconciles every 5 minutes; locally a crash is repaired within seconds.
 const RECONCILE_EVERY_MS = 5_000;
 const INSTANCE_ENTRY = "instance/dist/instance/src/main.js";
@@ -35,6 +40,8 @@ export interface StackUrls {
   tasks: string;
   simulator: string;
   supervisor: string;
+  /** Loopback control of restartable processes (scripts/stack/control.ts). */
+  control: string;
   projectId: string;
   /** Loopback dump of all stand-in data (absent with the official emulator). */
   firestoreExport?: string;
@@ -59,6 +66,7 @@ export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin")
     tasks: `${HOST}:${PORTS.tasks}`,
     simulator: `http://${HOST}:${PORTS.simulator}`,
     supervisor: `http://${HOST}:${PORTS.supervisor}`,
+    control: `http://${HOST}:${PORTS.control}`,
     projectId: PROJECT_ID,
     ...(firestoreKind === "standin"
       ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` }
@@ -102,7 +110,9 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
   const official = javaMajorVersion() >= 21 && process.env.WSAPI_FIRESTORE !== "standin";
   const urls = stackUrls(official ? "official" : "standin");
   writeLocalParams(urls);
-  const processes: ManagedProcess[] = [];
+  const processes: Array<{ stop(): Promise<void> }> = [];
+  const restartables: RestartableProcess[] = [];
+  let control: Server | undefined;
   const supervisor = await startSupervisor({
     port: PORTS.supervisor,
     command: [process.execPath, INSTANCE_ENTRY],
@@ -115,6 +125,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
   const stop = () => {
     stopping ??= (async () => {
       schedule?.stop();
+      control?.close();
       await supervisor.stop();
       for (const child of [...processes].reverse()) await child.stop();
       process.off("SIGINT", onSignal);
@@ -139,22 +150,33 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
         options,
       ),
     );
+    let firestoreReady = Promise.resolve();
     if (!official) {
-      const firestore = startProcess(
+      rmSync(FIRESTORE_DATA, { force: true });
+      const firestore = restartable(
         "firestore",
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "scripts/firestore/server.ts",
-          "--port",
-          String(PORTS.firestore),
-          "--export-port",
-          String(PORTS.firestoreExport),
-        ],
-        options,
+        () =>
+          startProcess(
+            "firestore",
+            process.execPath,
+            [
+              "--import",
+              "tsx",
+              "scripts/firestore/server.ts",
+              "--port",
+              String(PORTS.firestore),
+              "--export-port",
+              String(PORTS.firestoreExport),
+              "--data-file",
+              FIRESTORE_DATA,
+            ],
+            options,
+          ),
+        () => tcpOpen(PORTS.firestore),
       );
       processes.push(firestore);
+      restartables.push(firestore);
+      firestoreReady = firestore.start();
     }
     const only = ["auth", "functions", "tasks", "hosting", ...(official ? ["firestore"] : [])].join(",");
     const env = { FIRESTORE_EMULATOR_HOST: urls.firestore, FIREBASE_AUTH_EMULATOR_HOST: urls.auth };
@@ -169,11 +191,12 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
         },
       ),
     );
-    await waitFor("firestore", () => tcpOpen(PORTS.firestore));
+    await firestoreReady;
     await waitFor("auth emulator", () => httpOk(`http://${urls.auth}/`));
     await waitFor("dashboard function", () => httpOk(`${urls.dashboard}/v1/healthz`), 180_000);
     await waitFor("hosting emulator", () => httpOk(`${urls.hosting}/`));
     await waitFor("simulator", () => httpOk(`${urls.simulator}/v1/healthz`));
+    control = await startControl(PORTS.control, restartables);
   } catch (error) {
     await stop();
     throw error;
