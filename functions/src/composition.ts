@@ -1,4 +1,6 @@
 import { hkdfSync } from "node:crypto";
+import type { App } from "firebase-admin/app";
+import type { Firestore } from "firebase-admin/firestore";
 import type { RuntimeConfig } from "./config.js";
 import type { AccountDeps } from "./core/accounts.js";
 import { INSTANCE_SECRETS, type InstanceDeps, type Provisioner } from "./core/instanceService.js";
@@ -33,28 +35,54 @@ async function buildKeyRing(config: RuntimeConfig): Promise<KeyRing> {
   );
 }
 
-export async function buildAccountDeps(config: RuntimeConfig) {
+/** HTTP functions answer 503 rather than wait this long on an unreachable Firestore. */
+export const HTTP_STORE_DEADLINE_MS = 10_000;
+
+export interface CoreOptions {
+  /** Bound every store call (request paths); task handlers leave retries to the SDK and Cloud Tasks. */
+  storeDeadlineMs?: number;
+}
+
+let configuredDb: Firestore | undefined;
+
+function firestoreOf(getFirestore: (app: App) => Firestore, app: App): Firestore {
+  const db = getFirestore(app);
+  if (configuredDb !== db) {
+    // gRPC waits up to 120 s between reconnects by default; a restarted or failed-over backend
+    // should be used again within seconds.
+    db.settings({ "grpc.max_reconnect_backoff_ms": 5_000 });
+    configuredDb = db;
+  }
+  return db;
+}
+
+export async function buildAccountDeps(config: RuntimeConfig, options: CoreOptions = {}) {
   const [
     { initializeApp, getApps },
     { getFirestore },
     { firestoreAccountStore },
     { firestoreInstanceStore },
+    { withDeadline },
   ] = await Promise.all([
     import("firebase-admin/app"),
     import("firebase-admin/firestore"),
     import("./adapters/firestore/accountStore.js"),
     import("./adapters/firestore/instanceStore.js"),
+    import("./adapters/firestore/deadline.js"),
   ]);
   const app = getApps()[0] ?? initializeApp({ projectId: config.projectId });
-  const db = getFirestore(app);
+  const db = firestoreOf(getFirestore, app);
+  const { storeDeadlineMs } = options;
+  const bound = <T extends object>(store: T): T =>
+    storeDeadlineMs ? withDeadline(store, storeDeadlineMs) : store;
   const deps: AccountDeps = {
-    store: firestoreAccountStore(db),
+    store: bound(firestoreAccountStore(db)),
     keyRing: await buildKeyRing(config),
     pepper: Buffer.from(config.apiKeyPepper, "utf8"),
     clock: systemClock,
     logs: logEvents(createLogger()),
   };
-  return { app, db, deps, instances: firestoreInstanceStore(db) };
+  return { app, db, bound, deps, instances: bound(firestoreInstanceStore(db)) };
 }
 
 type Core = Awaited<ReturnType<typeof buildAccountDeps>>;
@@ -133,7 +161,7 @@ async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> 
 }
 
 export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
-  const core = await buildAccountDeps(config);
+  const core = await buildAccountDeps(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
   const { memoryRateLimiter } = await import("./adapters/rateLimiter.js");
   const verifier = new ApiKeyVerifier(core.deps.store, core.deps.pepper, systemClock);
   const instanceDeps = await buildInstanceDeps(core, config, (digest) => verifier.forget(digest));
@@ -163,7 +191,7 @@ export async function buildDashboardDeps(
 ): Promise<
   DashboardDeps & { instanceDeps: InstanceDeps; webhooks: WebhookDashboardDeps; instanceAccess: ForwardDeps }
 > {
-  const core = await buildAccountDeps(config);
+  const core = await buildAccountDeps(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
   const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }] = await Promise.all([
     import("firebase-admin/auth"),
     import("./adapters/identity.js"),
@@ -172,7 +200,7 @@ export async function buildDashboardDeps(
   return {
     ...core.deps,
     identity: firebaseIdentity(getAuth(core.app)),
-    sessions: firestoreSessionStore(core.db),
+    sessions: core.bound(firestoreSessionStore(core.db)),
     csrfKey: Buffer.from(hkdfSync("sha256", core.deps.pepper, Buffer.alloc(0), "wsapi-csrf-v1", 32)),
     sessionTtlMs: config.sessionTtlMs,
     maxSignInAgeMs: 5 * 60_000,
@@ -184,7 +212,7 @@ export async function buildDashboardDeps(
 }
 
 export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps> {
-  const core = await buildAccountDeps(config);
+  const core = await buildAccountDeps(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
   const [{ firestoreSessionStateStore }, { decrypt }] = await Promise.all([
     import("./adapters/firestore/sessionStateStore.js"),
     import("./core/aead.js"),
@@ -228,6 +256,6 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
       webhooks: await buildWebhookQueue(core, config),
     },
     logs: core.deps.logs,
-    sessionStates: firestoreSessionStateStore(core.db, core.deps.keyRing),
+    sessionStates: core.bound(firestoreSessionStateStore(core.db, core.deps.keyRing)),
   };
 }

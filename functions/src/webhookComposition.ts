@@ -17,6 +17,8 @@ import type { WorkerDeps } from "./core/webhooks/worker.js";
 export interface WebhookCore {
   app: App;
   db: Firestore;
+  /** Applies the request deadline to a store, when this function has one. */
+  bound<T extends object>(store: T): T;
   deps: AccountDeps;
   instances: InstanceStore;
 }
@@ -40,7 +42,7 @@ async function enqueueDeps(core: WebhookCore, config: RuntimeConfig): Promise<En
     import("./adapters/webhooks/taskQueue.js"),
   ]);
   return {
-    deliveries: firestoreDeliveryStore(core.db),
+    deliveries: core.bound(firestoreDeliveryStore(core.db)),
     tasks: cloudDeliveryTasks(core.app),
     keyRing: core.deps.keyRing,
     clock: core.deps.clock,
@@ -57,7 +59,7 @@ export async function buildWebhookQueue(core: WebhookCore, config: RuntimeConfig
 
 async function signingSecrets(core: WebhookCore) {
   const { firestoreSigningSecretStore } = await import("./adapters/webhooks/secretStore.js");
-  return firestoreSigningSecretStore(core.db, core.deps.keyRing);
+  return core.bound(firestoreSigningSecretStore(core.db, core.deps.keyRing));
 }
 
 /** For the dashboard function: the delivery log, test events, retries and signing secrets. */

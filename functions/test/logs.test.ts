@@ -17,6 +17,7 @@ describe("structured logs", () => {
       free: `user pasted ${apiKey} and whsec_abcdefghijklmnop and ${jwt}`,
     });
     logEvents(logger).unexpectedError("req_1", new Error(`failed for ${apiKey}`));
+    logEvents(logger).backendUnavailable("req_2", new Error(`unreachable for ${apiKey}`));
     const output = lines.join("\n");
     for (const secret of [apiKey, sentinel, "Correct-Horse-9", "whsec_abcdefghijklmnop", jwt]) {
       assert.ok(!output.includes(secret), `leaked ${secret.slice(0, 8)}`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Hono } from "hono";
+import { StoreDeadlineExceeded } from "../src/adapters/firestore/deadline.js";
 import { ApiError } from "../src/core/errors.js";
 import { createLogger, logEvents } from "../src/core/logs.js";
 import { installErrorHandling } from "../src/http/common/problem.js";
@@ -32,10 +33,17 @@ describe("problem+json errors", () => {
     for (const error of [
       Object.assign(new Error("unavailable"), { code: 14 }),
       Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+      new StoreDeadlineExceeded("findApiKey", 10_000),
     ]) {
-      const response = await appThrowing(error).app.request("/boom");
+      const { app, lines } = appThrowing(error);
+      const response = await app.request("/boom");
       assert.equal(response.status, 503);
       assert.equal(response.headers.get("retry-after"), "5");
+      // An outage is logged as a warning naming the backend error, not as a crash.
+      const record = JSON.parse(lines.at(-1)!);
+      assert.equal(record.severity, "WARNING");
+      assert.equal(record.event, "request.backend_unavailable");
+      assert.equal(record.errorMessage, error.message);
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
-import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
 
 // Message content and secrets exist only in transit: after real traffic carrying a unique sentinel,
 // no stored document, log line or file the stack wrote contains it (or any API key) in plaintext.
@@ -50,21 +50,7 @@ describe("data minimization", () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const as = (id: string) => ({ "x-api-key": tenant.accountKey, "x-instance-id": id });
 
-  async function pair(id: string, phone: string) {
-    const qr = await eventually(
-      () => json("GET", `${urls.gateway}/session/qr/text`, undefined, as(id)),
-      (r) => r.status === 200,
-      90_000,
-    );
-    assert.equal(
-      (await json("POST", `${urls.simulator}/v1/phones/${phone}/link`, { qr: qr.body.code })).status,
-      200,
-    );
-    await eventually(
-      () => json("GET", `${urls.gateway}/session/status`, undefined, as(id)),
-      (r) => r.body.isLoggedIn === true,
-    );
-  }
+  const pair = (id: string, phone: string) => pairInstance(tenant.accountKey, id, phone);
 
   before(async () => {
     receiver = await startReceiver();

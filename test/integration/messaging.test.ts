@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
-import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
 
 // The whole path on the local stack: two instances pair on the simulated network, A messages B
 // through the gateway, an outside contact messages A, and the events arrive as signed webhooks.
@@ -20,22 +20,7 @@ describe("messaging end to end", () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const as = (instanceId: string) => ({ "x-api-key": tenant.accountKey, "x-instance-id": instanceId });
 
-  async function pair(instanceId: string, phone: string) {
-    // A fresh instance needs a moment to reach the network before it can show a QR.
-    const qr = await eventually(
-      () => json("GET", `${gateway}/session/qr/text`, undefined, as(instanceId)),
-      (r) => r.status !== 503,
-      90_000,
-    );
-    assert.equal(qr.status, 200, JSON.stringify(qr.body));
-    const linked = await json("POST", `${simulator}/v1/phones/${phone}/link`, { qr: qr.body.code });
-    assert.equal(linked.status, 200, JSON.stringify(linked.body));
-    const status = await eventually(
-      () => json("GET", `${gateway}/session/status`, undefined, as(instanceId)),
-      (r) => r.body.isLoggedIn === true,
-    );
-    assert.equal(status.body.isLoggedIn, true);
-  }
+  const pair = (instanceId: string, phone: string) => pairInstance(tenant.accountKey, instanceId, phone);
 
   const eventsOf = (instanceId: string, eventType: string) =>
     receiver.received.filter((r) => r.json.instanceId === instanceId && r.json.eventType === eventType);

@@ -79,3 +79,23 @@ export async function setPlan(
   await adminDb().collection("plans").doc(id).set(limits);
   await adminDb().collection("accounts").doc(uid).update({ planId: id });
 }
+
+/** Links a simulated phone to an instance by scanning its QR, and waits until it is logged in. */
+export async function pairInstance(accountKey: string, instanceId: string, phone: string) {
+  const { gateway, simulator } = stack();
+  const headers = { "x-api-key": accountKey, "x-instance-id": instanceId };
+  // A fresh instance needs a moment to reach the network before it can show a QR.
+  const qr = await eventually(
+    () => json("GET", `${gateway}/session/qr/text`, undefined, headers),
+    (r) => r.status !== 503,
+    90_000,
+  );
+  if (qr.status !== 200) throw new Error(`no QR for ${instanceId}: ${JSON.stringify(qr.body)}`);
+  const linked = await json("POST", `${simulator}/v1/phones/${phone}/link`, { qr: qr.body.code });
+  if (linked.status !== 200) throw new Error(`linking ${phone} failed: ${JSON.stringify(linked.body)}`);
+  const status = await eventually(
+    () => json("GET", `${gateway}/session/status`, undefined, headers),
+    (r) => r.body.isLoggedIn === true,
+  );
+  if (status.body.isLoggedIn !== true) throw new Error(`${instanceId} never logged in`);
+}

@@ -37,6 +37,13 @@ export function logEvents(logger: Logger) {
         errorName: error instanceof Error ? error.name : typeof error,
         errorMessage: error instanceof Error ? error.message : String(error),
       }),
+    /** A backing service (Firestore, Cloud Tasks) was unreachable; the caller got 503 + Retry-After. */
+    backendUnavailable: (requestId: string, error: unknown) =>
+      logger.event("WARNING", "request.backend_unavailable", {
+        requestId,
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof Error ? error.message : String(error),
+      }),
     ciphertextReencrypted: (collection: string, count: number) =>
       logger.event("INFO", "crypto.reencrypted", { collection, count }),
   };

@@ -1,9 +1,12 @@
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 
+// Firebase Auth gives blocking functions 7 s in all; a slow Firestore must not use them up.
+const STORE_DEADLINE_MS = 5_000;
+
 const loadAccounts = lazy(async () => {
   const { buildAccountDeps } = await import("../composition.js");
-  return (await buildAccountDeps(await runtimeConfig())).deps;
+  return (await buildAccountDeps(await runtimeConfig(), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
 });
 
 /** The one place password sign-ups are refused: they must go through POST /v1/signup and its policy. */

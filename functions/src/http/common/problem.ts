@@ -53,8 +53,8 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
       logs.requestFailed(requestId, error.status, error.code, c.req.routePath);
       return problemResponse(error, requestId);
     }
-    logs.unexpectedError(requestId, error);
     if (isTransient(error)) {
+      logs.backendUnavailable(requestId, error);
       return problemResponse(
         new ApiError("UNAVAILABLE", "A backing service is briefly unavailable; try again shortly.", {
           "retry-after": "5",
@@ -62,6 +62,7 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
         requestId,
       );
     }
+    logs.unexpectedError(requestId, error);
     return problemResponse(new ApiError("INTERNAL", "Something went wrong on our side."), requestId);
   });
 }
