@@ -224,6 +224,8 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
     50_000,
     systemClock,
   );
+  // Suspension stops deliveries within 5 s, the same bound as for API keys.
+  const accountsActive = new TtlCache<boolean>(5_000, 50_000, systemClock);
   async function loadSecret(runtimeId: string) {
     const [instance, stored] = await Promise.all([
       core.instances.getByRuntime(runtimeId),
@@ -252,6 +254,14 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
     },
     ingest: {
       instances: core.instances,
+      async accountActive(accountId) {
+        let active = accountsActive.get(accountId)?.value;
+        if (active === undefined) {
+          active = (await core.deps.store.getAccount(accountId))?.status === "active";
+          accountsActive.set(accountId, active);
+        }
+        return active;
+      },
       clock: systemClock,
       webhooks: await buildWebhookQueue(core, config),
     },

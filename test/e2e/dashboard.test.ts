@@ -9,9 +9,9 @@ import {
   sessionCookie,
   thirdPartyRequests,
 } from "../support/browser.js";
+import { startReceiver } from "../support/receiver.js";
 import { json, STRONG_PASSWORD, stack, uniqueEmail } from "../support/stack.js";
 import { eventually } from "../support/tenants.js";
-import { startWebhookReceiver } from "../support/webhookReceiver.js";
 
 // The newcomer's path through the dashboard in real Chromium: sign up, create and pair an instance,
 // rotate its key, receive a webhook, sign out. Each step builds on the one before.
@@ -24,7 +24,7 @@ describe("dashboard journey", () => {
   let session: BrowserSession;
   let instanceId = "";
   let instanceKey = "";
-  const receiver = startWebhookReceiver();
+  const receiver = startReceiver();
 
   before(async () => {
     session = await openBrowser();

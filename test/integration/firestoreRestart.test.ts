@@ -14,6 +14,9 @@ const urls = stack();
 const PHONE = `1561${randomInt(1e6, 1e7)}`;
 const CONTACT = `1562${randomInt(1e6, 1e7)}`;
 
+const statusOf = (list: Record<string, unknown>) =>
+  (list.items as Array<{ status: string }> | undefined)?.[0]?.status;
+
 async function firestore(action: "stop" | "start") {
   const response = await fetch(`${urls.control}/processes/firestore/${action}`, { method: "POST" });
   assert.equal(response.status, 204, `firestore ${action}: ${await response.text()}`);
@@ -47,8 +50,12 @@ describe("Firestore restart", {
   it("answers 503 while down, buffers events, and recovers with nothing lost", {
     timeout: 240_000,
   }, async () => {
-    const listed = await json("GET", `${urls.gateway}/account/instances`, undefined, account());
-    assert.equal(listed.status, 200);
+    // Settled first: the control plane records the pairing from the instance's logged_in event.
+    const listed = await eventually(
+      () => json("GET", `${urls.gateway}/account/instances`, undefined, account()),
+      (r) => statusOf(r.body) === "connected",
+    );
+    assert.equal(statusOf(listed.body), "connected");
     const profile = await json("GET", `${urls.dashboard}/v1/account`, undefined, asUser(tenant.user));
     assert.equal(profile.status, 200);
 

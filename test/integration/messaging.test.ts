@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
-import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
+import { createTenant, eventually, pairInstance, setAccountStatus, type Tenant } from "../support/tenants.js";
 
 // The whole path on the local stack: two instances pair on the simulated network, A messages B
 // through the gateway, an outside contact messages A, and the events arrive as signed webhooks.
@@ -125,5 +125,26 @@ describe("messaging end to end", () => {
     assert.ok(arrived, "the contact's message was delivered");
     assert.equal(arrived.json.instanceId, "phone-a");
     assert.match(arrived.json.eventId, /^evt_\d{13}_[0-9a-f]{16}$/);
+  });
+
+  it("a suspended account's instance gets no deliveries until it is reactivated", async () => {
+    const say = async (text: string) => {
+      const sent = await json("POST", `${simulator}/v1/phones/${CONTACT}/messages`, { to: PHONE_A, text });
+      assert.equal(sent.status, 201);
+    };
+    const arrived = (text: string) =>
+      eventsOf("phone-a", "message").some((r) => r.json.eventData.text === text);
+    await setAccountStatus(tenant.user.uid, "suspended");
+    await new Promise((resolve) => setTimeout(resolve, 5_500)); // the events function's 5 s status cache
+    await say("while suspended");
+    // The instance sends its events in order, so once a later message is delivered the earlier
+    // one has been handled: accepted and dropped.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await setAccountStatus(tenant.user.uid, "active");
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    await say("after reactivation");
+    await eventually(async () => arrived("after reactivation"), Boolean, 30_000);
+    assert.ok(arrived("after reactivation"), "deliveries resume once the account is active");
+    assert.ok(!arrived("while suspended"), "nothing was delivered for the suspended account");
   });
 });

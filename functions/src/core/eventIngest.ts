@@ -5,7 +5,8 @@ import type { Clock, InstanceStore } from "./ports.js";
 
 // What happens to events an instance reports: device status is recorded (metadata only), the
 // instance's filters (or the account defaults) decide which are delivered, and each delivery is
-// handed to the webhook queue. Message content is never written anywhere here.
+// handed to the webhook queue. Message content is never written anywhere here. A suspended
+// account's events are accepted (so its instances do not retry them) and delivered nowhere.
 export interface WebhookQueue {
   /** Enqueues one delivery per event; duplicates (same event id and endpoint) are dropped. */
   enqueue(instance: Instance, webhookUrl: string, events: EventEnvelope[]): Promise<void>;
@@ -13,6 +14,8 @@ export interface WebhookQueue {
 
 export interface IngestDeps {
   instances: InstanceStore;
+  /** False for a suspended (or deleted) account; may be cached for a few seconds. */
+  accountActive(accountId: string): Promise<boolean>;
   clock: Clock;
   webhooks?: WebhookQueue;
 }
@@ -49,6 +52,7 @@ export async function ingestEvents(deps: IngestDeps, instance: Instance, batch: 
   const events = batch.map((event) => ({ ...event, instanceId: instance.instanceId }));
   const device = deviceUpdate(instance, events);
   if (device) await deps.instances.update(instance.accountId, instance.instanceId, { device });
+  if (!(await deps.accountActive(instance.accountId))) return { accepted: events.length, deliverable: 0 };
   const { webhookUrl, filters } = effectiveDelivery(
     instance,
     await deps.instances.getDefaults(instance.accountId),
