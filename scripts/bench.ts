@@ -6,6 +6,7 @@ import { benchInstanceMemory } from "./bench/instanceMemory.js";
 import { benchKeyVerification } from "./bench/keys.js";
 import { benchLoad } from "./bench/load.js";
 import { benchSigning } from "./bench/signing.js";
+import { benchWebhooks } from "./bench/webhooks.js";
 import { startStack } from "./stack/stack.js";
 
 // `npm run bench`: every benchmark in one run, one table, written to docs/PERFORMANCE.md.
@@ -69,16 +70,28 @@ try {
     `${load.requests} / ${load.errors}`,
     "0 errors",
   ]);
-  rows.push(["local stack: p50 / p99 (Functions emulator in the path)", `${load.p50} / ${load.p99} ms`, ""]);
+  rows.push(["local stack: p50 / p99 (Functions emulator in the path; worse half)", `${load.p50} / ${load.p99} ms`, ""]);
   rows.push([
-    "functions workers RSS before → after",
-    `${load.before.functions} → ${load.after.functions} MB`,
+    "functions workers RSS at 0 / 30 / 60 s",
+    `${load.before.functions} / ${load.middle.functions} / ${load.after.functions} MB`,
     "no growth",
   ]);
   rows.push([
-    "instance processes RSS before → after",
-    `${load.before.instances} → ${load.after.instances} MB`,
+    "instance process RSS at 0 / 30 / 60 s",
+    `${load.before.instances} / ${load.middle.instances} / ${load.after.instances} MB`,
     "no growth",
+  ]);
+  console.log("▶ webhook latency and throughput through the local stack");
+  const hooks = await benchWebhooks(stack.urls);
+  rows.push([
+    `webhook latency, message → receiver, p50 / p95 of ${hooks.sequential}`,
+    `${fixed(hooks.p50, 0)} / ${fixed(hooks.p95, 0)} ms`,
+    "",
+  ]);
+  rows.push([
+    `webhook throughput, burst of ${hooks.burst} messages (emulator: 4 concurrent dispatches)`,
+    `${fixed(hooks.perSecond)}/s`,
+    "",
   ]);
 } finally {
   await stack.stop();
@@ -109,6 +122,15 @@ ${table}
   directly (with a valid gateway token) and through the gateway, 16 connections, 10 s each after a
   2 s warm-up. On a 2-core machine the load generator, the gateway and the instance share the cores,
   so the throughput ratio mostly shows that the gateway path does twice the HTTP work per request.
+- **Sustained load**: the whole local stack (\`npm start\`'s processes); autocannon sends 100 req/s of
+  \`GET /session/status\` through the Functions emulator's \`api\` function for 5 s of warm-up and
+  then 2 × 30 s; RSS (from \`ps\`) of the functions workers and of the instance process is read at
+  0, 30 and 60 s, so warm-up (growth in the first half only) is told apart from a leak (growth in both).
+- **Webhooks**: a paired instance whose webhook points at a local receiver; a simulated contact sends
+  messages. Latency is message sent → delivery received, one at a time; throughput is a burst sent
+  back to back until the last delivery arrives. Locally the Cloud Tasks emulator dispatches at most
+  4 deliveries at once (the Functions emulator starts a process per concurrent request), so this
+  measures the local path, not production's queue rate (500/s per queue, configurable).
 `;
 mkdirSync("docs", { recursive: true });
 writeFileSync("docs/PERFORMANCE.md", report);
