@@ -128,9 +128,11 @@ ${table}
   0, 30 and 60 s, so warm-up (growth in the first half only) is told apart from a leak (growth in both).
 - **Webhooks**: a paired instance whose webhook points at a local receiver; a simulated contact sends
   messages. Latency is message sent → delivery received, one at a time; throughput is a burst sent
-  back to back until the last delivery arrives. Locally the Cloud Tasks emulator dispatches at most
-  4 deliveries at once (the Functions emulator starts a process per concurrent request), so this
-  measures the local path, not production's queue rate (500/s per queue, configurable).
+  back to back until the last delivery arrives. Locally the Cloud Tasks emulator looks at its queue
+  once a second (firebase-tools' \`TaskQueue.TASK_QUEUE_INTERVAL\` = 1000 ms) and we let it dispatch
+  at most 4 deliveries at once (the Functions emulator starts a process per concurrent request), so
+  the ~1 s latency and the throughput measure the local path, not production's Cloud Tasks queue
+  (up to 500 dispatches/s by default, with no once-a-second loop).
 `;
 mkdirSync("docs", { recursive: true });
 writeFileSync("docs/PERFORMANCE.md", report);
