@@ -70,7 +70,11 @@ try {
     `${load.requests} / ${load.errors}`,
     "0 errors",
   ]);
-  rows.push(["local stack: p50 / p99 (Functions emulator in the path; worse half)", `${load.p50} / ${load.p99} ms`, ""]);
+  rows.push([
+    "local stack: p50 / p99 (Functions emulator in the path; worse half)",
+    `${load.p50} / ${load.p99} ms`,
+    "",
+  ]);
   rows.push([
     "functions workers RSS at 0 / 30 / 60 s",
     `${load.before.functions} / ${load.middle.functions} / ${load.after.functions} MB`,
