@@ -3,6 +3,7 @@
 import type { EventEnvelope, WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
 import { EVENTS_BATCH_MAX } from "../../../functions/src/core/contracts/events.js";
 import type { InstanceLogs } from "../logs.js";
+import { backoffDelay } from "../net/backoff.js";
 import type { DeliveryOutcome } from "./control-client.js";
 import { dedupeKey, toEnvelope } from "./envelope.js";
 import type { EventSpool, SpooledEvent } from "./spool.js";
@@ -114,7 +115,7 @@ export class EventOutbox {
         const outcome = await this.options.deliver(batch.map((event) => event.envelope));
         if (outcome.kind === "retry") {
           this.failures += 1;
-          const delay = this.backoff();
+          const delay = backoffDelay(this.failures, this.minBackoffMs, this.maxBackoffMs);
           this.options.logs.eventsDeliveryFailed(outcome.reason, this.pending.length, delay);
           this.schedule(delay);
           return;
@@ -136,11 +137,5 @@ export class EventOutbox {
     const ids = new Set(batch.map((event) => event.envelope.eventId));
     this.pending = this.pending.filter((event) => !ids.has(event.envelope.eventId));
     this.options.spool.appendAck([...ids]);
-  }
-
-  private backoff(): number {
-    const exponential = this.minBackoffMs * 2 ** Math.min(this.failures - 1, 16);
-    const capped = Math.min(this.maxBackoffMs, exponential);
-    return Math.round(capped * (0.5 + Math.random() * 0.5));
   }
 }

@@ -1,6 +1,7 @@
 // Session state (WhatsApp credentials) lives in the control plane, never on this disk. Writes are
 // coalesced: a burst of key updates becomes one PUT of the latest snapshot.
 import type { InstanceLogs } from "../logs.js";
+import { backoffDelay } from "../net/backoff.js";
 import type { SessionStateStore } from "../transport/port.js";
 import { type ControlClient, errorName } from "./control-client.js";
 
@@ -40,7 +41,7 @@ export class RemoteSessionState implements SessionStateStore {
         return await this.control.getSessionState();
       } catch (error) {
         if (this.stopped) throw error;
-        const delay = this.retryDelay(attempt);
+        const delay = backoffDelay(attempt, this.retryMinMs, this.retryMaxMs);
         this.logs.sessionStateFailed("load", errorName(error), delay);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -104,7 +105,7 @@ export class RemoteSessionState implements SessionStateStore {
           this.snapshot = snapshot;
           this.firstDirtyAt = Date.now();
         }
-        const delay = this.retryDelay(this.failures);
+        const delay = backoffDelay(this.failures, this.retryMinMs, this.retryMaxMs);
         this.logs.sessionStateFailed("save", errorName(error), delay);
         if (!this.stopped) this.arm(delay);
       }
@@ -114,10 +115,5 @@ export class RemoteSessionState implements SessionStateStore {
     } finally {
       this.writing = undefined;
     }
-  }
-
-  private retryDelay(attempt: number): number {
-    const delay = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** Math.min(attempt - 1, 16));
-    return Math.round(delay * (0.5 + Math.random() * 0.5));
   }
 }

@@ -9,6 +9,7 @@ import makeWASocket, {
 } from "@whiskeysockets/baileys";
 import type { WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
 import type { InstanceLogs } from "../logs.js";
+import { backoffDelay } from "../net/backoff.js";
 import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
@@ -231,11 +232,12 @@ class BaileysSession {
   }
 
   private backoff(): number {
-    const min = this.options.reconnectMinMs ?? 1_000;
-    const max = this.options.reconnectMaxMs ?? 60_000;
-    const delay = Math.min(max, min * 2 ** Math.min(this.attempts, 16));
     this.attempts += 1;
-    return Math.round(delay * (0.5 + Math.random() * 0.5));
+    return backoffDelay(
+      this.attempts,
+      this.options.reconnectMinMs ?? 1_000,
+      this.options.reconnectMaxMs ?? 60_000,
+    );
   }
 
   private reconnectIn(delayMs: number): void {
