@@ -43,26 +43,34 @@ export function startProcess(
     detached: true,
   });
   const file = pipeOutput(name, child, options);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     name,
     child,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        try {
-          process.kill(-child.pid, "SIGINT");
-        } catch {}
-        const killed = setTimeout(() => {
-          try {
-            process.kill(-child.pid!, "SIGKILL");
-          } catch {}
-        }, 10_000);
-        await exited;
-        clearTimeout(killed);
-      }
+      await stopProcessGroup(child, "SIGINT", 10_000);
       file.end();
     },
   };
+}
+
+/** Signals a detached child's whole process group, SIGKILLs it after `graceMs`, resolves once it exited. */
+export async function stopProcessGroup(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<void> {
+  const pid = child.pid;
+  if (!pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const kill = (sent: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sent);
+    } catch {}
+  };
+  kill(signal);
+  const timer = setTimeout(() => kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Polls until `probe` answers true, or fails naming what never came up. */

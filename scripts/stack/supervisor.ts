@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
+import { stopProcessGroup } from "./processes.js";
 
 // The local instance runtime: one OS process per WhatsApp instance, each with its own port, data
 // directory (0700) and credentials. The `api` function's local runtime adapter drives it over HTTP,
@@ -109,17 +110,7 @@ export async function startSupervisor(
     const child = runtime.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
     runtime.stopping = true;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {}
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {}
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
+    await stopProcessGroup(child, "SIGTERM", 5_000);
   }
 
   // Requests for one runtime run one at a time, so a provisioning task and the reconciler
