@@ -1,15 +1,17 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import autocannon from "autocannon";
-import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
-import { GATEWAY_ISSUER, instanceAudience } from "../../functions/src/core/contracts/tokens.js";
-import { controlPlaneStub, launch } from "./processes.js";
+import { exportJWK } from "jose";
+import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
+import { startControlPlane } from "../../instance/test/support/control-plane.js";
+import {
+  spawnInstance,
+  spawnService,
+  spawnSimulator,
+  tempDataDir,
+} from "../../instance/test/support/instances.js";
+import { gatewayToken, generateGatewayKeys, newInstanceSecret } from "../../instance/test/support/keys.js";
 
 // Gateway overhead: the same call (GET /session/status) straight to an instance service and
 // through the real gateway app, measured side by side in one run.
-const SIMULATOR = "instance/dist/instance/src/simulator/main.js";
 const INSTANCE = "instance/dist/instance/src/main.js";
 
 export interface LoadResult {
@@ -34,62 +36,45 @@ async function load(
 }
 
 export async function benchGateway(durationSeconds = 10) {
-  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
-  const privateJwk = { ...(await exportJWK(privateKey)), alg: "ES256" };
   const runtimeId = "wibench";
-  const control = await controlPlaneStub();
-  const simulator = await launch([process.execPath, SIMULATOR, "--port", "0"], {}, /simulator ready on/);
-  const simulatorUrl = /(http:\/\/\S+)/.exec(simulator.line)![1]!;
-  const instancePort = 18_000 + Math.floor(Math.random() * 1000);
-  const instance = await launch(
-    [process.execPath, INSTANCE],
+  const keys = await generateGatewayKeys();
+  const privateJwk = { ...(await exportJWK(keys.privateKey)), alg: "ES256" };
+  const secret = newInstanceSecret();
+  const control = await startControlPlane(new Map([[runtimeId, secret]]));
+  const simulator = await spawnSimulator();
+  const instance = await spawnInstance(
     {
-      PORT: String(instancePort),
-      WSAPI_INSTANCE_ID: runtimeId,
-      WSAPI_GATEWAY_PUBLIC_JWK: JSON.stringify(await exportJWK(publicKey)),
-      WSAPI_INSTANCE_SECRET: randomBytes(32).toString("base64url"),
-      WSAPI_CONTROL_URL: control.url,
-      WSAPI_TRANSPORT: "simulator",
-      WSAPI_SIMULATOR_URL: simulatorUrl,
-      WSAPI_DATA_DIR: mkdtempSync(join(tmpdir(), "wsapi-bench-")),
+      [INSTANCE_ENV.instanceId]: runtimeId,
+      [INSTANCE_ENV.gatewayPublicJwk]: JSON.stringify(keys.publicJwk),
+      [INSTANCE_ENV.instanceSecret]: secret,
+      [INSTANCE_ENV.controlUrl]: control.url,
+      [INSTANCE_ENV.transport]: "simulator",
+      [INSTANCE_ENV.simulatorUrl]: simulator.url,
+      [INSTANCE_ENV.dataDir]: tempDataDir("bench-gateway"),
     },
-    /listening|ready|started/i,
+    INSTANCE,
   );
-  const instanceUrl = `http://127.0.0.1:${instancePort}`;
-  const gateway = await launch(
-    [
-      process.execPath,
-      ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=.wsapi/prof"] : []),
-      "--import",
-      "tsx",
-      "scripts/bench/gatewayServer.ts",
-    ],
-    { BENCH_GATEWAY: JSON.stringify({ instanceUrl, runtimeId, privateJwk }) },
-    /"apiKey"/,
+  const gateway = await spawnService(
+    "scripts/bench/gatewayServer.ts",
+    [],
+    {
+      BENCH_GATEWAY: JSON.stringify({ instanceUrl: instance.url, runtimeId, privateJwk }),
+      ...(process.env.BENCH_PROF ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=.wsapi/prof" } : {}),
+    },
+    /"url":"([^"]+)"/,
   );
-  const { url: gatewayUrl, apiKey } = JSON.parse(gateway.line);
+  const { apiKey } = JSON.parse(gateway.line);
   try {
     // Instances accept only 60-second tokens, so each phase gets a fresh one.
-    const signingKey = await importJWK(privateJwk, "ES256");
-    const directHeaders = async () => {
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: "ES256" })
-        .setIssuer(GATEWAY_ISSUER)
-        .setAudience(instanceAudience(runtimeId))
-        .setSubject(runtimeId)
-        .setIssuedAt()
-        .setExpirationTime("60s")
-        .sign(signingKey);
-      return { authorization: `Bearer ${token}` };
-    };
+    const directHeaders = async () => ({ authorization: `Bearer ${await gatewayToken(keys, runtimeId)}` });
     const gatewayHeaders = { "x-api-key": apiKey, "x-instance-id": "bench" };
-    await load(`${instanceUrl}/session/status`, await directHeaders(), 2);
-    await load(`${gatewayUrl}/session/status`, gatewayHeaders, 2);
-    const direct = await load(`${instanceUrl}/session/status`, await directHeaders(), durationSeconds);
-    const viaGateway = await load(`${gatewayUrl}/session/status`, gatewayHeaders, durationSeconds);
+    await load(`${instance.url}/session/status`, await directHeaders(), 2);
+    await load(`${gateway.url}/session/status`, gatewayHeaders, 2);
+    const direct = await load(`${instance.url}/session/status`, await directHeaders(), durationSeconds);
+    const viaGateway = await load(`${gateway.url}/session/status`, gatewayHeaders, durationSeconds);
     return { direct, viaGateway };
   } finally {
-    await Promise.all([gateway.child.stop(), instance.child.stop(), simulator.child.stop()]);
+    await Promise.all([gateway.stop(), instance.stop(), simulator.stop()]);
     await control.close();
   }
 }

@@ -116,11 +116,13 @@ export async function pairByQr(client: InstanceClient, simulatorUrl: string, pho
 export interface ChildService {
   process: ChildProcess;
   url: string;
+  /** The line that announced it. */
+  line: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Runs an entry point (TypeScript through tsx, or compiled JS) and waits for the line announcing its URL. */
-async function spawnService(
+export async function spawnService(
   entry: string,
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -134,20 +136,21 @@ async function spawnService(
   });
   const stderr: string[] = [];
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, line] = await new Promise<[string, string]>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error(`${entry} did not start: ${stderr.join("")}`)), 60_000);
     lines.on("line", (line) => {
       const match = ready.exec(line);
       if (!match?.[1]) return;
       clearTimeout(timer);
-      resolve(match[1]);
+      resolve([match[1], line]);
     });
     child.once("exit", (code) => reject(new Error(`${entry} exited with ${code}: ${stderr.join("")}`)));
   });
   return {
     process: child,
     url,
+    line,
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
