@@ -243,25 +243,18 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
   }
   return {
     async runtimeCredentials(runtimeId) {
-      let cached = secrets.get(runtimeId)?.value;
-      if (cached === undefined) {
-        cached = await loadSecret(runtimeId);
-        secrets.set(runtimeId, cached);
-      }
+      const cached = await secrets.getOrLoad(runtimeId, () => loadSecret(runtimeId));
       if (!cached) return undefined;
       const instance = await core.instances.get(cached.accountId, cached.instanceId);
       return instance?.runtimeId === runtimeId ? { instance, secret: cached.secret } : undefined;
     },
     ingest: {
       instances: core.instances,
-      async accountActive(accountId) {
-        let active = accountsActive.get(accountId)?.value;
-        if (active === undefined) {
-          active = (await core.deps.store.getAccount(accountId))?.status === "active";
-          accountsActive.set(accountId, active);
-        }
-        return active;
-      },
+      accountActive: (accountId) =>
+        accountsActive.getOrLoad(
+          accountId,
+          async () => (await core.deps.store.getAccount(accountId))?.status === "active",
+        ),
       clock: systemClock,
       webhooks: await buildWebhookQueue(core, config),
     },

@@ -33,9 +33,7 @@ export class ApiKeyVerifier {
     if (!apiKey) throw new ApiError("UNAUTHENTICATED", "Missing X-Api-Key header.");
     if (!isWellFormedApiKey(apiKey)) throw new ApiError("UNAUTHENTICATED", "Malformed API key.");
     const digest = apiKeyDigest(apiKey, this.pepper);
-    const cached = this.cache.get(digest);
-    const principal = cached ? cached.value : await this.load(digest);
-    if (!cached) this.cache.set(digest, principal);
+    const principal = await this.cache.getOrLoad(digest, () => this.load(digest));
     if (!principal) throw new ApiError("UNAUTHENTICATED", "Unknown or revoked API key.");
     if (principal.status !== "active") throw new ApiError("FORBIDDEN", "This account is suspended.");
     return principal;

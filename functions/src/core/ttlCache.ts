@@ -1,6 +1,6 @@
 import type { Clock } from "./ports.js";
 
-/** A bounded map whose entries expire: used for key verification (hits and misses). */
+/** A bounded map whose entries expire: key verification (hits and misses), instances, secrets. */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
 
@@ -27,6 +27,15 @@ export class TtlCache<V> {
       if (!oldest.done) this.entries.delete(oldest.value);
     }
     this.entries.set(key, { value, expiresAt: this.clock.now() + this.ttlMs });
+  }
+
+  /** The cached value, or `load()`'s, which is then cached (a failed load caches nothing). */
+  async getOrLoad(key: string, load: () => Promise<V>): Promise<V> {
+    const cached = this.get(key);
+    if (cached) return cached.value;
+    const value = await load();
+    this.set(key, value);
+    return value;
   }
 
   delete(key: string): void {
