@@ -124,33 +124,40 @@ function contentOf(world: SimWorld, message: WireMessage, members: string[]): Me
   }
 }
 
-export function react(world: SimWorld, actor: Actor, { ref, emoji }: SimOpArgs<"react">): string {
-  world.message(ref.messageId);
-  const conv = conversation(world, actor.phone, ref.chatId);
+/** A new message the actor posts in `chatId` about an earlier one (reaction, edit, pin): its id. */
+function postAbout(
+  world: SimWorld,
+  actor: Actor,
+  chatId: string,
+  fields: Omit<MessageEventData, "id" | "time" | "chatId" | "sender" | "isGroup" | "isStatus">,
+): string {
+  const conv = conversation(world, actor.phone, chatId);
   const id = newMessageId();
   const at = Date.now();
-  fanOut(world, conv, actor, "message", (viewer, chatId) => ({
-    ...base(id, at, chatId, actor.phone, viewer, conv),
-    type: "reaction",
-    reaction: { messageId: ref.messageId, emoji },
+  fanOut(world, conv, actor, "message", (viewer, viewedChatId) => ({
+    ...base(id, at, viewedChatId, actor.phone, viewer, conv),
+    ...fields,
   }));
   return id;
+}
+
+export function react(world: SimWorld, actor: Actor, { ref, emoji }: SimOpArgs<"react">): string {
+  world.message(ref.messageId);
+  return postAbout(world, actor, ref.chatId, {
+    type: "reaction",
+    reaction: { messageId: ref.messageId, emoji },
+  });
 }
 
 export function edit(world: SimWorld, actor: Actor, { ref, text }: SimOpArgs<"edit">): string {
   const original = world.message(ref.messageId);
   if (original.from !== actor.phone) throw new SimError("rejected", "only your own messages can be edited");
-  const conv = conversation(world, actor.phone, ref.chatId);
-  const id = newMessageId();
-  const at = Date.now();
-  fanOut(world, conv, actor, "message", (viewer, chatId) => ({
-    ...base(id, at, chatId, actor.phone, viewer, conv),
+  return postAbout(world, actor, ref.chatId, {
     type: "text",
     text,
     isEdit: true,
     edit: { originalMessageId: original.id, originalMessageTime: nowIso(original.at) },
-  }));
-  return id;
+  });
 }
 
 export function markRead(world: SimWorld, actor: Actor, { ref, receiptType }: SimOpArgs<"markRead">): void {
@@ -188,14 +195,10 @@ export function star(world: SimWorld, actor: Actor, { ref, starred }: SimOpArgs<
 
 export function pin(world: SimWorld, actor: Actor, { ref, pinned, expiration }: SimOpArgs<"pin">): void {
   world.message(ref.messageId);
-  const conv = conversation(world, actor.phone, ref.chatId);
-  const id = newMessageId();
-  const at = Date.now();
-  fanOut(world, conv, actor, "message", (viewer, chatId) => ({
-    ...base(id, at, chatId, actor.phone, viewer, conv),
+  postAbout(world, actor, ref.chatId, {
     type: "pinInChat",
     pin: { pinned, messageId: ref.messageId, ...(expiration ? { expiration } : {}) },
-  }));
+  });
 }
 
 export function deleteForEveryone(
