@@ -150,6 +150,31 @@ describe("simulated network: pairing and messaging", () => {
     assert.deepEqual((receipt.eventData as { messageIds: string[] }).messageIds, [id]);
   });
 
+  it("relays an edit and a pin of A's message to B", async () => {
+    const { id } = await a.json<{ id: string }>(
+      "POST",
+      "/messages/text",
+      { to: jid(PHONE_B), text: "draft" },
+      201,
+    );
+    await waitEvent("ins_b", "message", (d) => d.id === id);
+    const { id: editId } = await a.json<{ id: string }>("POST", `/messages/${id}/edit`, {
+      to: jid(PHONE_B),
+      text: "final",
+    });
+    const edited = (await waitEvent("ins_b", "message", (d) => d.id === editId)).eventData as Record<
+      string,
+      unknown
+    >;
+    assert.equal(edited.text, "final");
+    assert.equal(edited.isEdit, true);
+    assert.equal((edited.edit as { originalMessageId: string }).originalMessageId, id);
+    const pin = { chatId: jid(PHONE_B), senderId: jid(PHONE_A), pinned: true };
+    assert.equal((await a.call("POST", `/messages/${id}/pin`, pin)).status, 204);
+    const pinned = await waitEvent("ins_b", "message", (d) => d.type === "pinInChat");
+    assert.deepEqual((pinned.eventData as { pin: unknown }).pin, { pinned: true, messageId: id });
+  });
+
   it("delivers a message from an outside contact to A, and A's reply to the contact's phone", async () => {
     const sent = await simulatorCall(net.simulator.url, "POST", `/v1/phones/${OUTSIDE}/messages`, {
       to: jid(PHONE_A),
