@@ -4,7 +4,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
 import { startControlPlane } from "../test/support/control-plane.js";
 import {
   type ChildService,
@@ -12,6 +11,7 @@ import {
   pairByQr,
   REPO_ROOT,
   simulatorCall,
+  simulatorInstanceEnv,
   spawnInstance,
   spawnSimulator,
   tempDataDir,
@@ -61,13 +61,14 @@ async function main(): Promise<void> {
   try {
     instance = await spawnInstance(
       {
-        [INSTANCE_ENV.instanceId]: INSTANCE_ID,
-        [INSTANCE_ENV.gatewayPublicJwk]: JSON.stringify(keys.publicJwk),
-        [INSTANCE_ENV.instanceSecret]: secret,
-        [INSTANCE_ENV.controlUrl]: control.url,
-        [INSTANCE_ENV.transport]: "simulator",
-        [INSTANCE_ENV.simulatorUrl]: simulator.url,
-        [INSTANCE_ENV.dataDir]: tempDataDir("bench"),
+        ...simulatorInstanceEnv({
+          instanceId: INSTANCE_ID,
+          keys,
+          secret,
+          controlUrl: control.url,
+          simulatorUrl: simulator.url,
+          dataDir: tempDataDir("bench"),
+        }),
         NODE_OPTIONS: NODE_FLAGS,
       },
       existsSync(compiled) ? compiled : undefined,

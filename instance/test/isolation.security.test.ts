@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
 import { type ControlPlaneStub, startControlPlane } from "./support/control-plane.js";
 import {
   type ChildService,
   InstanceClient,
   pairByQr,
   simulatorCall,
+  simulatorInstanceEnv,
   spawnInstance,
   spawnSimulator,
   tempDataDir,
@@ -41,15 +41,15 @@ describe("instance isolation", () => {
   let a: InstanceClient;
   let b: InstanceClient;
 
-  const envFor = (instance: typeof A) => ({
-    [INSTANCE_ENV.instanceId]: instance.id,
-    [INSTANCE_ENV.gatewayPublicJwk]: JSON.stringify(keys.publicJwk),
-    [INSTANCE_ENV.instanceSecret]: instance.secret,
-    [INSTANCE_ENV.controlUrl]: control.url,
-    [INSTANCE_ENV.transport]: "simulator",
-    [INSTANCE_ENV.simulatorUrl]: simulator.url,
-    [INSTANCE_ENV.dataDir]: instance.dataDir,
-  });
+  const envFor = (instance: typeof A) =>
+    simulatorInstanceEnv({
+      instanceId: instance.id,
+      keys,
+      secret: instance.secret,
+      controlUrl: control.url,
+      simulatorUrl: simulator.url,
+      dataDir: instance.dataDir,
+    });
 
   before(async () => {
     keys = await generateGatewayKeys();

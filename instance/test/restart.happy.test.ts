@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
 import { type ControlPlaneStub, startControlPlane } from "./support/control-plane.js";
 import {
   type ChildService,
   InstanceClient,
   pairByQr,
   simulatorCall,
+  simulatorInstanceEnv,
   spawnInstance,
   spawnSimulator,
   tempDataDir,
@@ -36,15 +36,14 @@ describe("instance restart", () => {
     const secret = newInstanceSecret();
     control = await startControlPlane(new Map([[INSTANCE_ID, secret]]));
     simulator = await spawnSimulator();
-    env = {
-      [INSTANCE_ENV.instanceId]: INSTANCE_ID,
-      [INSTANCE_ENV.gatewayPublicJwk]: JSON.stringify(keys.publicJwk),
-      [INSTANCE_ENV.instanceSecret]: secret,
-      [INSTANCE_ENV.controlUrl]: control.url,
-      [INSTANCE_ENV.transport]: "simulator",
-      [INSTANCE_ENV.simulatorUrl]: simulator.url,
-      [INSTANCE_ENV.dataDir]: dataDir,
-    };
+    env = simulatorInstanceEnv({
+      instanceId: INSTANCE_ID,
+      keys,
+      secret,
+      controlUrl: control.url,
+      simulatorUrl: simulator.url,
+      dataDir,
+    });
     instance = await spawnInstance(env);
     await pairByQr(new InstanceClient(instance.url, keys, INSTANCE_ID), simulator.url, PHONE);
     await waitFor(

@@ -1,8 +1,8 @@
 import autocannon from "autocannon";
 import { exportJWK } from "jose";
-import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
 import { startControlPlane } from "../../instance/test/support/control-plane.js";
 import {
+  simulatorInstanceEnv,
   spawnInstance,
   spawnService,
   spawnSimulator,
@@ -43,15 +43,14 @@ export async function benchGateway(durationSeconds = 10) {
   const control = await startControlPlane(new Map([[runtimeId, secret]]));
   const simulator = await spawnSimulator();
   const instance = await spawnInstance(
-    {
-      [INSTANCE_ENV.instanceId]: runtimeId,
-      [INSTANCE_ENV.gatewayPublicJwk]: JSON.stringify(keys.publicJwk),
-      [INSTANCE_ENV.instanceSecret]: secret,
-      [INSTANCE_ENV.controlUrl]: control.url,
-      [INSTANCE_ENV.transport]: "simulator",
-      [INSTANCE_ENV.simulatorUrl]: simulator.url,
-      [INSTANCE_ENV.dataDir]: tempDataDir("bench-gateway"),
-    },
+    simulatorInstanceEnv({
+      instanceId: runtimeId,
+      keys,
+      secret,
+      controlUrl: control.url,
+      simulatorUrl: simulator.url,
+      dataDir: tempDataDir("bench-gateway"),
+    }),
     INSTANCE,
   );
   const gateway = await spawnService(

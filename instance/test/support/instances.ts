@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { INSTANCE_ENV } from "../../../functions/src/core/contracts/tokens.js";
 import type { InstanceConfig } from "../../src/config.js";
 import { silentLogs } from "../../src/logs.js";
 import { type RunningInstance, startInstance } from "../../src/runtime.js";
@@ -167,6 +168,26 @@ export function spawnSimulator(): Promise<ChildService> {
     {},
     /^simulator ready on (http:\/\/\S+)$/,
   );
+}
+
+/** The environment of an instance process on the simulated network, as the provisioner sets it. */
+export function simulatorInstanceEnv(options: {
+  instanceId: string;
+  keys: GatewayKeys;
+  secret: string;
+  controlUrl: string;
+  simulatorUrl: string;
+  dataDir: string;
+}): Record<string, string> {
+  return {
+    [INSTANCE_ENV.instanceId]: options.instanceId,
+    [INSTANCE_ENV.gatewayPublicJwk]: JSON.stringify(options.keys.publicJwk),
+    [INSTANCE_ENV.instanceSecret]: options.secret,
+    [INSTANCE_ENV.controlUrl]: options.controlUrl,
+    [INSTANCE_ENV.transport]: "simulator",
+    [INSTANCE_ENV.simulatorUrl]: options.simulatorUrl,
+    [INSTANCE_ENV.dataDir]: options.dataDir,
+  };
 }
 
 export function spawnInstance(
