@@ -12,6 +12,7 @@ import type { ProvisioningDeps } from "./core/provisioning.js";
 import type { InstanceRuntime } from "./core/runtime.js";
 import { TtlCache } from "./core/ttlCache.js";
 import type { WebhookDashboardDeps } from "./core/webhooks/dashboard.js";
+import { queueName } from "./deployment.js";
 import type { ApiDeps } from "./http/api/deps.js";
 import type { ForwardDeps } from "./http/common/instanceForward.js";
 import type { DashboardDeps } from "./http/dashboard/deps.js";
@@ -90,7 +91,7 @@ type Core = Awaited<ReturnType<typeof buildAccountDeps>>;
 async function taskProvisioner(core: Core): Promise<Provisioner> {
   const { getFunctions } = await import("firebase-admin/functions");
   const queue = getFunctions(core.app).taskQueue<{ action: string; runtimeId: string; cellId?: string }>(
-    "provisioninstance",
+    queueName("provisioninstance"),
   );
   return {
     provision: (runtimeId) => queue.enqueue({ action: "provision", runtimeId }),

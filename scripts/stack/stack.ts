@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
 import { startControl } from "./control.js";
@@ -10,7 +10,8 @@ import { startSupervisor } from "./supervisor.js";
 
 // The whole local stack: Firestore, the Firebase emulators (auth, functions, tasks, hosting).
 export const PROJECT_ID = "demo-wsapi";
-export const REGION = "us-central1";
+// Functions run in the region deployment.json names, in the emulator as in production.
+export const REGION: string = JSON.parse(readFileSync("functions/deployment.json", "utf8")).region;
 const HOST = "127.0.0.1";
 export const PORTS = {
   firestore: 8080,
@@ -203,6 +204,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
   }
   schedule = startReconcileSchedule({
     projectId: PROJECT_ID,
+    region: REGION,
     tasksHost: urls.tasks,
     everyMs: RECONCILE_EVERY_MS,
   });

@@ -1,4 +1,5 @@
 import { onRequest } from "firebase-functions/v2/https";
+import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
 import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
 
@@ -11,8 +12,9 @@ const loadApi = lazy(async () => {
   return (request: Request) => app.fetch(request);
 });
 
-// Production puts the external HTTPS load balancer in front (ingress internal-and-cloud-load-balancing, see infra/).
+// Reached only through the external HTTPS load balancer (ingress internal-and-cloud-load-balancing, see
+// infra/), which is why its invoker stays public: a serverless NEG carries no identity of its own.
 export const api = onRequest(
-  { secrets: gatewaySecrets, cors: false, concurrency: 80 },
+  { ...placement("api"), invoker: "public", secrets: gatewaySecrets, cors: false, concurrency: 80 },
   functionsHandler(loadApi),
 );

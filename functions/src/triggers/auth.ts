@@ -1,4 +1,5 @@
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
+import { placement } from "../deployment.js";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 
 // Firebase Auth gives blocking functions 7 s in all; a slow Firestore must not use them up.
@@ -24,19 +25,25 @@ export async function handleBeforeUserCreated(
   await createAccount(user.uid, user.email ?? "", providerId ?? "unknown");
 }
 
-export const beforecreated = beforeUserCreated({ secrets: accountSecrets }, async (event) => {
-  const { ensureAccount } = await import("../core/accounts.js");
-  const deps = await loadAccounts();
-  const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
-  await handleBeforeUserCreated(event.data!, providerId, (uid, email, via) =>
-    ensureAccount(deps, uid, email, via),
-  );
-});
+export const beforecreated = beforeUserCreated(
+  { ...placement("beforecreated"), secrets: accountSecrets },
+  async (event) => {
+    const { ensureAccount } = await import("../core/accounts.js");
+    const deps = await loadAccounts();
+    const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
+    await handleBeforeUserCreated(event.data!, providerId, (uid, email, via) =>
+      ensureAccount(deps, uid, email, via),
+    );
+  },
+);
 
-export const beforesignedin = beforeUserSignedIn({ secrets: accountSecrets }, async (event) => {
-  const deps = await loadAccounts();
-  const account = await deps.store.getAccount(event.data!.uid);
-  if (account?.status === "suspended") {
-    throw new HttpsError("permission-denied", "This account is suspended.");
-  }
-});
+export const beforesignedin = beforeUserSignedIn(
+  { ...placement("beforesignedin"), secrets: accountSecrets },
+  async (event) => {
+    const deps = await loadAccounts();
+    const account = await deps.store.getAccount(event.data!.uid);
+    if (account?.status === "suspended") {
+      throw new HttpsError("permission-denied", "This account is suspended.");
+    }
+  },
+);

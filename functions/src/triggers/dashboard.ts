@@ -1,4 +1,5 @@
 import { onRequest } from "firebase-functions/v2/https";
+import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
 import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
 
@@ -11,4 +12,9 @@ const loadDashboard = lazy(async () => {
   return (request: Request) => app.fetch(request);
 });
 
-export const dashboard = onRequest({ secrets: gatewaySecrets, cors: false }, functionsHandler(loadDashboard));
+// Firebase Hosting rewrites reach a function only with ingress "all" and a public invoker; the session
+// cookie and CSRF token are the dashboard's own authentication (residual risk: infra/README.md).
+export const dashboard = onRequest(
+  { ...placement("dashboard"), invoker: "public", secrets: gatewaySecrets, cors: false },
+  functionsHandler(loadDashboard),
+);

@@ -1,4 +1,5 @@
 import { onRequest } from "firebase-functions/v2/https";
+import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 
@@ -11,8 +12,10 @@ const loadEvents = lazy(async () => {
   return (request: Request) => app.fetch(request);
 });
 
-// Called only by instance services (internal ingress in production), each with its own token.
+// Called only by instance services, from inside the VPC (internal ingress), each with its own token.
+// Instance accounts are created per instance, so IAM cannot list them: the invoker stays public and
+// the instance token is the authentication.
 export const events = onRequest(
-  { secrets: accountSecrets, cors: false, concurrency: 80 },
+  { ...placement("events"), invoker: "public", secrets: accountSecrets, cors: false, concurrency: 80 },
   functionsHandler(loadEvents),
 );

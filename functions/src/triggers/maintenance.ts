@@ -1,11 +1,12 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { ENCRYPTED_FIELDS } from "../core/encryptedFields.js";
+import { placement } from "../deployment.js";
 import { accountSecrets, runtimeConfig } from "./runtime.js";
 
 // Moves every ciphertext written under an older data key to the current one.
 
 export const reencryptsecrets = onSchedule(
-  { schedule: "every 24 hours", secrets: accountSecrets },
+  { ...placement("reencryptsecrets"), schedule: "every 24 hours", secrets: accountSecrets },
   async () => {
     const [{ buildAccountDeps }, { firestoreCiphertextStore }, { reencryptField }] = await Promise.all([
       import("../composition.js"),

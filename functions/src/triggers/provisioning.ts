@@ -2,6 +2,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { z } from "zod";
 import type { ProvisioningDeps } from "../core/provisioning.js";
+import { placement, taskQueueOptions } from "../deployment.js";
 import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
 
 const loadProvisioning = lazy(async () => {
@@ -33,16 +34,16 @@ export async function handleProvisionTask(data: unknown, deps: ProvisioningDeps)
 // Runtime creation can take a minute on Cloud Run; the task retries until it sticks.
 export const provisioninstance = onTaskDispatched(
   {
+    ...placement("provisioninstance"),
+    ...taskQueueOptions("provisioninstance"),
     secrets: gatewaySecrets,
-    retryConfig: { maxAttempts: 20, minBackoffSeconds: 5, maxBackoffSeconds: 300 },
-    rateLimits: { maxConcurrentDispatches: 20 },
     timeoutSeconds: 540,
   },
   async (request) => handleProvisionTask(request.data, await loadProvisioning()),
 );
 
 export const reconcileinstances = onSchedule(
-  { schedule: "every 5 minutes", secrets: gatewaySecrets },
+  { ...placement("reconcileinstances"), schedule: "every 5 minutes", secrets: gatewaySecrets },
   async () => {
     const { reconcile } = await import("../core/provisioning.js");
     await reconcile(await loadProvisioning());

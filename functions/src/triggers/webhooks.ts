@@ -1,4 +1,5 @@
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
+import { placement, taskQueueOptions } from "../deployment.js";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 
 const loadWorker = lazy(async () => {
@@ -14,19 +15,14 @@ const loadWorker = lazy(async () => {
 // Cloud Tasks retries below only cover a crash or an outage mid-attempt, so they are generous.
 export const deliverwebhook = onTaskDispatched(
   {
-    secrets: accountSecrets,
-    retryConfig: {
-      maxAttempts: 50,
-      maxRetrySeconds: 3 * 24 * 3600,
-      minBackoffSeconds: 10,
-      maxBackoffSeconds: 3600,
-    },
+    ...placement("deliverwebhook"),
+    ...taskQueueOptions("deliverwebhook"),
     // The Functions emulator starts one worker process per concurrent request and never reaps them,
     // so locally deliveries are dispatched a few at a time.
-    rateLimits:
-      process.env.FUNCTIONS_EMULATOR === "true"
-        ? { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 50 }
-        : { maxConcurrentDispatches: 500, maxDispatchesPerSecond: 500 },
+    ...(process.env.FUNCTIONS_EMULATOR === "true"
+      ? { rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 50 } }
+      : {}),
+    secrets: accountSecrets,
     timeoutSeconds: 120,
   },
   async (request) => {

@@ -4,13 +4,12 @@ import type { WebhookQueue } from "../../core/eventIngest.js";
 import type { DeliveryTask } from "../../core/webhooks/delivery.js";
 import { type EnqueueDeps, enqueueDeliveries } from "../../core/webhooks/enqueue.js";
 import type { DeliveryTasks } from "../../core/webhooks/ports.js";
+import { queueName } from "../../deployment.js";
 
 // Delivery attempts as Cloud Tasks on the `deliverwebhook` queue. Task ids derive from the event id
 // and the endpoint (see deliveryIdFor/taskIdFor), so Cloud Tasks itself drops a duplicate enqueue.
-export const DELIVERY_QUEUE = "deliverwebhook";
-
 export function cloudDeliveryTasks(app: App): DeliveryTasks {
-  const queue = getFunctions(app).taskQueue<DeliveryTask>(DELIVERY_QUEUE);
+  const queue = getFunctions(app).taskQueue<DeliveryTask>(queueName("deliverwebhook"));
   return {
     async enqueue(task, { id, delaySeconds }) {
       try {
