@@ -4,13 +4,16 @@ import type { InstanceStore } from "../../core/ports.js";
 
 // Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
 // instanceSecrets/{runtimeId} (ciphertexts only), runtimes/{runtimeId} (global index for the
-// events function), apiKeys/{digest} (instance keys), accounts/{uid}.instanceCount (plan limit).
+// events function; carries cellId, which cellCounts counts), apiKeys/{digest} (instance keys),
+// accounts/{uid}.instanceCount (plan limit).
+export const RUNTIMES = "runtimes";
+
 export function firestoreInstanceStore(db: Firestore): InstanceStore {
   const accounts = db.collection("accounts");
   const instanceDoc = (accountId: string, instanceId: string) =>
     accounts.doc(accountId).collection("instances").doc(instanceId);
   const secrets = db.collection("instanceSecrets");
-  const runtimes = db.collection("runtimes");
+  const runtimes = db.collection(RUNTIMES);
   const apiKeys = db.collection("apiKeys");
 
   return {
@@ -84,7 +87,9 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
         const cellId = (patch.runtime as { cellId?: string } | undefined)?.cellId;
         if (cellId) {
           const runtimeId = (await ref.get()).get("runtimeId");
-          if (runtimeId) await runtimes.doc(runtimeId).set({ cellId }, { merge: true });
+          // update, not set: an instance deleted meanwhile must not leave a runtimes entry behind
+          // (it would count against the cell for good); NOT_FOUND answers false below.
+          if (runtimeId) await runtimes.doc(runtimeId).update({ cellId });
         }
         await ref.update(patch);
         return true;
