@@ -29,7 +29,7 @@ const configSchema = z.object({
   cells: z.array(cellSchema),
   instanceImage: z.string(),
   gatewayServiceAccount: z.string(),
-  /** Multiplies the webhook retry schedule; below 1 only in the emulators, so tests see retries fast. */
+  /** Multiplies the webhook retry schedule; below 1 only when emulated, so tests see retries fast. */
   webhookScheduleScale: z.coerce.number().positive().max(1).default(1),
   webhookSecretGraceMs: z.number().int().nonnegative(),
 });
@@ -49,18 +49,103 @@ export interface RawConfig {
   cells: string;
   instanceImage: string;
   gatewayServiceAccount: string;
+  webhookScheduleScale: string;
+  webhookSecretGraceHours: number;
 }
 
+/** Every problem found at cold start, so one deploy fixes them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Refusing to start: the configuration has ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Project ids starting with demo- exist only inside the Firebase Emulator Suite (the Firebase convention). */
+export const DEMO_PROJECT_PREFIX = "demo-";
+
+function projectIdOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GCLOUD_PROJECT) return env.GCLOUD_PROJECT;
+  // FIREBASE_CONFIG is JSON text as Firebase sets it (firebase-admin also accepts a file path).
+  try {
+    const projectId = JSON.parse(env.FIREBASE_CONFIG ?? "{}")?.projectId;
+    return typeof projectId === "string" && projectId ? projectId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Emulated: the Functions emulator running a demo-* project. Every local relaxation (local key ring,
+ * loopback webhooks, local runtime, simulator, compressed retries, plain-HTTP callbacks) needs it.
+ */
+export function isEmulated(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.FUNCTIONS_EMULATOR === "true" && (projectIdOf(env)?.startsWith(DEMO_PROJECT_PREFIX) ?? false);
+}
+
+/** The settings that only make sense against the local stack, each named as the param that sets it. */
+function localRelaxations(raw: RawConfig): string[] {
+  const found: string[] = [];
+  const scale = raw.webhookScheduleScale.trim();
+  if (scale !== "" && Number(scale) !== 1)
+    found.push(`WSAPI_WEBHOOK_SCHEDULE_SCALE=${scale}: a compressed webhook retry schedule`);
+  if (raw.runtime === "local")
+    found.push("WSAPI_RUNTIME=local: instances as processes of a local supervisor");
+  if (raw.instanceTransport === "simulator")
+    found.push("WSAPI_INSTANCE_TRANSPORT=simulator: the simulated WhatsApp network");
+  if (raw.supervisorUrl) found.push("WSAPI_SUPERVISOR_URL is set: the local instance supervisor");
+  if (raw.simulatorUrl) found.push("WSAPI_SIMULATOR_URL is set: the simulated WhatsApp network");
+  if (raw.eventsUrl && !raw.eventsUrl.startsWith("https://"))
+    found.push(`WSAPI_EVENTS_URL=${raw.eventsUrl}: instances must call back over https://`);
+  return found;
+}
+
+/**
+ * Parses and checks the configuration, refusing with one ConfigError that lists every problem:
+ * the Functions emulator with a real project id, and any local relaxation outside emulated mode.
+ */
 export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const firebaseConfig = env.FIREBASE_CONFIG ? JSON.parse(env.FIREBASE_CONFIG) : {};
-  const { sessionDays, cells, ...rest } = raw;
-  return configSchema.parse({
+  const problems: string[] = [];
+  const projectId = projectIdOf(env);
+  const emulated = isEmulated(env);
+  if (!projectId) problems.push("no project id: GCLOUD_PROJECT and FIREBASE_CONFIG are both unset");
+  if (env.FUNCTIONS_EMULATOR === "true" && projectId && !emulated) {
+    problems.push(
+      `FUNCTIONS_EMULATOR=true with project "${projectId}": the emulators run only ${DEMO_PROJECT_PREFIX}* ` +
+        "projects, so local keys and local settings never meet a real project",
+    );
+  }
+  if (!emulated) {
+    const mode = `not emulated (FUNCTIONS_EMULATOR=${env.FUNCTIONS_EMULATOR ?? "unset"}, project ${projectId ?? "unset"})`;
+    for (const relaxation of localRelaxations(raw))
+      problems.push(
+        `${relaxation}; allowed only in the emulators with a ${DEMO_PROJECT_PREFIX}* project, ${mode}`,
+      );
+  }
+  const { sessionDays, cells, webhookScheduleScale, webhookSecretGraceHours, ...rest } = raw;
+  let parsedCells: unknown = [];
+  try {
+    parsedCells = JSON.parse(cells || "[]");
+  } catch {
+    problems.push("WSAPI_CELLS is not JSON");
+  }
+  const parsed = configSchema.safeParse({
     ...rest,
-    emulated: env.FUNCTIONS_EMULATOR === "true",
-    projectId: env.GCLOUD_PROJECT ?? firebaseConfig.projectId ?? "demo-wsapi",
+    emulated,
+    projectId,
     sessionTtlMs: sessionDays * 24 * 3600_000,
-    cells: JSON.parse(cells || "[]"),
-    webhookScheduleScale: env.WSAPI_WEBHOOK_SCHEDULE_SCALE || undefined,
-    webhookSecretGraceMs: Number(env.WSAPI_WEBHOOK_SECRET_GRACE_HOURS || 24) * 3600_000,
+    cells: parsedCells,
+    webhookScheduleScale: webhookScheduleScale || undefined,
+    webhookSecretGraceMs: webhookSecretGraceHours * 3600_000,
   });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.path[0] === "projectId" && !projectId) continue; // already named above
+      problems.push(`${issue.path.join(".") || "config"}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
 }

@@ -23,17 +23,17 @@ export interface WebhookCore {
   instances: InstanceStore;
 }
 
-/** The emulators may reach the developer's own machine; production reaches only public addresses. */
+/**
+ * Emulated (the Functions emulator with a demo-* project, see config.ts) webhooks may reach the
+ * developer's own machine; everywhere else only public addresses.
+ */
 export function addressMode(config: RuntimeConfig): AddressMode {
   return config.emulated ? "local" : "production";
 }
 
-/** A shortened retry schedule is for tests only; production refuses to start with one. */
+/** A shortened retry schedule is for tests only: parseConfig refuses one outside emulated mode. */
 export function scheduleScale(config: RuntimeConfig): number {
-  if (!config.emulated && config.webhookScheduleScale !== 1) {
-    throw new Error("WSAPI_WEBHOOK_SCHEDULE_SCALE may differ from 1 only in the emulators");
-  }
-  return config.webhookScheduleScale;
+  return config.emulated ? config.webhookScheduleScale : 1;
 }
 
 async function enqueueDeps(core: WebhookCore, config: RuntimeConfig): Promise<EnqueueDeps> {

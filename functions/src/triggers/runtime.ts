@@ -28,6 +28,8 @@ export const runtimeConfig = lazy(
       cells: params.cells.value(),
       instanceImage: params.instanceImage.value(),
       gatewayServiceAccount: params.gatewayServiceAccount.value(),
+      webhookScheduleScale: params.webhookScheduleScale.value(),
+      webhookSecretGraceHours: params.webhookSecretGraceHours.value(),
     }),
 );
 

@@ -1,4 +1,5 @@
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
+import { isEmulated } from "../config.js";
 import { placement, taskQueueOptions } from "../deployment.js";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 
@@ -19,9 +20,7 @@ export const deliverwebhook = onTaskDispatched(
     ...taskQueueOptions("deliverwebhook"),
     // The Functions emulator starts one worker process per concurrent request and never reaps them,
     // so locally deliveries are dispatched a few at a time.
-    ...(process.env.FUNCTIONS_EMULATOR === "true"
-      ? { rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 50 } }
-      : {}),
+    ...(isEmulated() ? { rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 50 } } : {}),
     secrets: accountSecrets,
     timeoutSeconds: 120,
   },
