@@ -5,7 +5,7 @@ import { addressMode, scheduleScale } from "../src/webhookComposition.js";
 
 // Emulated mode (the Functions emulator running a demo-* project) is the only place local relaxations
 // apply; anywhere else the configuration is refused at cold start, naming every problem at once.
-const production: RawConfig = {
+const production = {
   dataKeys: '{"current":"1","keys":{"1":"AAAA"}}',
   apiKeyPepper: "p".repeat(32),
   sessionDays: 5,
@@ -16,10 +16,9 @@ const production: RawConfig = {
   simulatorUrl: "",
   cells: "[]",
   instanceImage: "",
-  gatewayServiceAccount: "",
   webhookScheduleScale: "1",
   webhookSecretGraceHours: 24,
-};
+} as RawConfig;
 
 // What the local stack writes to functions/.env.local.
 const relaxations: Record<string, Partial<RawConfig>> = {
@@ -149,7 +148,7 @@ describe("the Functions emulator", () => {
     }
   });
 
-  it("is not emulated when FUNCTIONS_EMULATOR is anything but \"true\"", () => {
+  it('is not emulated when FUNCTIONS_EMULATOR is anything but "true"', () => {
     for (const value of [undefined, "", "1", "false", "TRUE"]) {
       assert.equal(isEmulated({ ...emulatorEnv, FUNCTIONS_EMULATOR: value }), false, String(value));
     }

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
 import { startControl } from "./control.js";
+import { writeLocalFirebaseConfig } from "./localFirebaseConfig.js";
 import { httpOk, type RestartableProcess, restartable, startProcess, waitFor } from "./processes.js";
 import { startReconcileSchedule } from "./scheduler.js";
 import { ensureLocalSecrets } from "./secrets.js";
@@ -181,11 +182,14 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     }
     const only = ["auth", "functions", "tasks", "hosting", ...(official ? ["firestore"] : [])].join(",");
     const env = { FIRESTORE_EMULATOR_HOST: urls.firestore, FIREBASE_AUTH_EMULATOR_HOST: urls.auth };
+    // firebase.json is production's; the emulators run a git-ignored copy at the repository root whose
+    // dashboard CSP also allows the Auth emulator (scripts/stack/localFirebaseConfig.ts).
+    const config = writeLocalFirebaseConfig();
     processes.push(
       startProcess(
         "emulators",
         "node_modules/.bin/firebase",
-        ["emulators:start", "--only", only, "--project", PROJECT_ID],
+        ["emulators:start", "--config", config, "--only", only, "--project", PROJECT_ID],
         {
           ...options,
           env,
