@@ -28,7 +28,6 @@ const configSchema = z.object({
   simulatorUrl: z.string(),
   cells: z.array(cellSchema),
   instanceImage: z.string(),
-  gatewayServiceAccount: z.string(),
   /** Multiplies the webhook retry schedule; below 1 only when emulated, so tests see retries fast. */
   webhookScheduleScale: z.coerce.number().positive().max(1).default(1),
   webhookSecretGraceMs: z.number().int().nonnegative(),
@@ -48,7 +47,6 @@ export interface RawConfig {
   simulatorUrl: string;
   cells: string;
   instanceImage: string;
-  gatewayServiceAccount: string;
   webhookScheduleScale: string;
   webhookSecretGraceHours: number;
 }

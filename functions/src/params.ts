@@ -17,7 +17,6 @@ export const simulatorUrl = defineString("WSAPI_SIMULATOR_URL", { default: "" })
 /** JSON array of cells: [{id, projectId, region, capacity, network, subnetwork}]. */
 export const cells = defineString("WSAPI_CELLS", { default: "[]" });
 export const instanceImage = defineString("WSAPI_INSTANCE_IMAGE", { default: "" });
-export const gatewayServiceAccount = defineString("WSAPI_GATEWAY_SERVICE_ACCOUNT", { default: "" });
 /** Multiplies the webhook retry schedule: 1 in production (config refuses anything else there). */
 export const webhookScheduleScale = defineString("WSAPI_WEBHOOK_SCHEDULE_SCALE", { default: "1" });
 /** How long a rotated-out webhook signing secret keeps signing alongside the new one. */

@@ -52,11 +52,21 @@ async function ensureRuntime(deps: ProvisioningDeps, instance: Instance) {
   return status;
 }
 
+/** Thrown so that the task queue retries: the next attempt resumes waiting on the same rollout. */
+export class RolloutPendingError extends Error {
+  constructor(runtimeId: string) {
+    super(`the runtime of ${runtimeId} is still rolling out; a later attempt waits on it again`);
+    this.name = "RolloutPendingError";
+  }
+}
+
 export async function provisionRuntime(deps: ProvisioningDeps, runtimeId: string) {
   const instance = await deps.instances.getByRuntime(runtimeId);
   // Deleted before the task ran: make sure nothing is left behind.
   if (!instance) return deps.runtime.remove(runtimeId);
-  await ensureRuntime(deps, instance);
+  // Each attempt waits a bounded time (well inside the task deadline) and records `starting`.
+  const status = await ensureRuntime(deps, instance);
+  if (status.rolloutPending) throw new RolloutPendingError(runtimeId);
 }
 
 export async function restartRuntime(deps: ProvisioningDeps, runtimeId: string) {
@@ -89,6 +99,8 @@ export async function reconcile(deps: ProvisioningDeps) {
     await deps.instances.update(instance.accountId, instance.instanceId, {
       runtime: record(status, deps.clock, instance.runtime.cellId),
     });
+    // A rollout still pending here is recorded as starting; Cloud Run finishes it on its own and
+    // the next pass reads the outcome.
     await ensureRuntime(deps, instance);
     report.repaired++;
   }

@@ -27,6 +27,11 @@ export interface RuntimeStatus {
   /** Private base URL the gateway forwards to, when known. */
   url?: string;
   detail?: string;
+  /**
+   * Set by ensure() when it stopped waiting before the runtime's rollout finished. Calling ensure()
+   * again with the same spec resumes waiting on that rollout; it starts nothing new.
+   */
+  rolloutPending?: boolean;
 }
 
 export interface InstanceRuntime {

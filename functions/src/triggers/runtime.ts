@@ -27,7 +27,6 @@ export const runtimeConfig = lazy(
       simulatorUrl: params.simulatorUrl.value(),
       cells: params.cells.value(),
       instanceImage: params.instanceImage.value(),
-      gatewayServiceAccount: params.gatewayServiceAccount.value(),
       webhookScheduleScale: params.webhookScheduleScale.value(),
       webhookSecretGraceHours: params.webhookSecretGraceHours.value(),
     }),

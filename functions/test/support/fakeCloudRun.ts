@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FakeIam } from "./fakeIam.js";
 
 // A local stand-in for the Cloud Run Admin v2 and Secret Manager v1 REST APIs, as the Google
 // client libraries call them with `fallback: true`: JSON bodies, numeric enums, operations polled
-// at GET /v2/{operation}. State lives in memory and every request is recorded.
+// at GET /v2/{operation}. State lives in memory and every request is recorded. Linked to a FakeIam,
+// it refuses policies and services naming an account IAM does not (yet) show, as Google's do.
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export interface RecordedRequest {
   method: string;
@@ -14,7 +16,13 @@ export interface RecordedRequest {
   query: Record<string, string>;
   body: Json | undefined;
   raw: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Order across every fake server of the test process. */
+  at: number;
 }
+
+let sequence = 0;
+export const nextSequence = () => ++sequence;
 
 export interface InjectedFailure {
   method?: string;
@@ -26,6 +34,11 @@ export interface InjectedFailure {
 
 type OperationError = { code: number; message: string };
 type FakeOperation = {
+  /** Done no earlier than this (Date.now()); a slow one settles on its own, polled or not. */
+  settleAt: number;
+  done?: boolean;
+  /** A slow delete keeps the service, reconciling, until it settles. */
+  deletes?: boolean;
   pollsLeft: number;
   polls: number;
   service: Json;
@@ -53,8 +66,14 @@ function canonical(value: unknown): unknown {
   return value === "" || value === 0 || value === false || value === null ? undefined : value;
 }
 
+export const httpErrorOf = httpError;
+
 export class FakeCloudRun {
   readonly requests: RecordedRequest[] = [];
+  /** When set, policies and service templates may only name accounts it shows. */
+  iam: FakeIam | undefined;
+  /** How long a rollout takes, whoever polls it: 0 leaves progress to operation polls alone. */
+  operationMs = 0;
   readonly services = new Map<string, Json>();
   readonly servicePolicies = new Map<string, unknown>();
   readonly secrets = new Map<string, FakeSecret>();
@@ -108,6 +127,7 @@ export class FakeCloudRun {
     this.requests.length = 0;
     this.failures.length = 0;
     this.operationPolls = 0;
+    this.operationMs = 0;
     this.pageSize = 2;
     this.nextOperationError = undefined;
   }
@@ -123,6 +143,8 @@ export class FakeCloudRun {
       query: Object.fromEntries([...url.searchParams].filter(([key]) => !key.startsWith("$"))),
       body: raw ? (JSON.parse(raw) as Json) : undefined,
       raw,
+      headers: request.headers,
+      at: nextSequence(),
     };
     this.requests.push(recorded);
     response.setHeader("content-type", "application/json");
@@ -189,6 +211,7 @@ export class FakeCloudRun {
       return { name: `${name}/versions/${secret.versions.length}`, state: "ENABLED" };
     }
     if (call === "POST :setIamPolicy") {
+      this.checkAccounts(policyAccounts(body.policy));
       secret.policy = body.policy;
       return { ...(body.policy as Json), etag: "BwYfake=" };
     }
@@ -199,7 +222,16 @@ export class FakeCloudRun {
     throw httpError(501, "UNIMPLEMENTED", `fake has no route for ${call} on ${name}`);
   }
 
+  /** Secret Manager and Cloud Run answer 400 for an account IAM does not show them yet. */
+  private checkAccounts(emails: string[]): void {
+    for (const email of emails) {
+      if (this.iam && !this.iam.visible(email))
+        throw httpError(400, "INVALID_ARGUMENT", `Service account ${email} does not exist.`);
+    }
+  }
+
   private existingService(name: string): Json {
+    this.settleDue(name);
     const service = this.services.get(name);
     if (!service) throw httpError(404, "NOT_FOUND", `Resource '${name.split("/").pop()}' does not exist.`);
     return service;
@@ -207,6 +239,7 @@ export class FakeCloudRun {
 
   private createService(name: string, body: Json): Json {
     if (this.services.has(name)) throw httpError(409, "ALREADY_EXISTS", `Resource '${name}' already exists.`);
+    this.checkAccounts(templateAccounts(body));
     const id = name.split("/").pop();
     const uri = `https://${id}-fake.a.run.app`;
     this.services.set(name, { ...body, name, uri });
@@ -215,6 +248,7 @@ export class FakeCloudRun {
 
   private updateService(name: string, body: Json): Json {
     const existing = this.existingService(name);
+    this.checkAccounts(templateAccounts(body));
     this.services.set(name, { ...body, name, uri: existing.uri });
     const changed = JSON.stringify(canonical(existing.template)) !== JSON.stringify(canonical(body.template));
     if (changed) this.rollRevision(name);
@@ -223,6 +257,12 @@ export class FakeCloudRun {
 
   private deleteService(name: string): Json {
     const existing = this.existingService(name);
+    if (this.operationMs > 0) {
+      Object.assign(existing, { reconciling: true });
+      const operation = this.startOperation(name, existing);
+      this.operations.get(operation.name as string)!.deletes = true;
+      return operation;
+    }
     this.services.delete(name);
     this.servicePolicies.delete(name);
     this.revisions.delete(name);
@@ -231,12 +271,14 @@ export class FakeCloudRun {
 
   private setServicePolicy(name: string, body: Json): Json {
     this.existingService(name);
+    this.checkAccounts(policyAccounts(body.policy));
     this.servicePolicies.set(name, body.policy);
     return { ...(body.policy as Json), etag: "BwYfake=" };
   }
 
   private listServices(prefix: string, query: Record<string, string>): Json {
     const all = [...this.services.keys()].filter((name) => name.startsWith(prefix)).sort();
+    for (const name of all) this.settleDue(name);
     const start = Number(query.pageToken ?? 0);
     const size = Math.min(Number(query.pageSize ?? this.pageSize) || this.pageSize, this.pageSize);
     const page = all.slice(start, start + size).map((name) => this.services.get(name));
@@ -261,8 +303,39 @@ export class FakeCloudRun {
     const name = `${serviceName.split("/services/")[0]}/operations/${randomUUID()}`;
     const error = this.nextOperationError;
     this.nextOperationError = undefined;
-    this.operations.set(name, { pollsLeft: this.operationPolls, polls: 0, service, serviceName, error });
+    const settleAt = Date.now() + this.operationMs;
+    this.operations.set(name, {
+      settleAt,
+      pollsLeft: this.operationPolls,
+      polls: 0,
+      service,
+      serviceName,
+      error,
+    });
     return { name, done: false };
+  }
+
+  /** Slow rollouts finish in time without anyone polling their operation, as Cloud Run's do. */
+  private settleDue(serviceName: string): void {
+    for (const operation of this.operations.values()) {
+      const due = this.operationMs > 0 && !operation.done && Date.now() >= operation.settleAt;
+      if (due && operation.serviceName === serviceName && operation.pollsLeft === 0) this.finish(operation);
+    }
+  }
+
+  private finish(operation: FakeOperation): void {
+    operation.done = true;
+    const { service, error } = operation;
+    if (operation.deletes) {
+      for (const map of [this.services, this.servicePolicies, this.revisions])
+        map.delete(operation.serviceName);
+      return;
+    }
+    if (this.services.get(operation.serviceName) === service) {
+      const state = error ? "CONDITION_FAILED" : "CONDITION_SUCCEEDED";
+      const message = error?.message ?? "";
+      Object.assign(service, { reconciling: false, terminalCondition: { type: "Ready", state, message } });
+    }
   }
 
   private pollOperation(name: string): Json {
@@ -273,12 +346,9 @@ export class FakeCloudRun {
       operation.pollsLeft -= 1;
       return { name, done: false };
     }
+    if (Date.now() < operation.settleAt) return { name, done: false };
+    if (!operation.done) this.finish(operation);
     const { service, error } = operation;
-    if (this.services.get(operation.serviceName) === service) {
-      const state = error ? "CONDITION_FAILED" : "CONDITION_SUCCEEDED";
-      const message = error?.message ?? "";
-      Object.assign(service, { reconciling: false, terminalCondition: { type: "Ready", state, message } });
-    }
     return error
       ? { name, done: true, error }
       : { name, done: true, response: { "@type": SERVICE_TYPE, ...service } };
@@ -289,4 +359,17 @@ export class FakeCloudRun {
     this.secrets.set(name, { labels: body.labels, replication: body.replication, versions: [] });
     return { name, labels: body.labels, replication: body.replication };
   }
+}
+
+function policyAccounts(policy: unknown): string[] {
+  const bindings = (policy as { bindings?: Array<{ members?: string[] }> } | undefined)?.bindings ?? [];
+  return bindings
+    .flatMap((binding) => binding.members ?? [])
+    .filter((member) => member.startsWith("serviceAccount:"))
+    .map((member) => member.slice("serviceAccount:".length));
+}
+
+function templateAccounts(service: Json): string[] {
+  const account = (service.template as { serviceAccount?: string } | undefined)?.serviceAccount;
+  return account ? [account] : [];
 }

@@ -22,9 +22,18 @@ const CODE_NAMES = [
   "UNAUTHENTICATED",
 ] as const;
 
+export const INVALID_ARGUMENT = 3;
+export const DEADLINE_EXCEEDED = 4;
 export const NOT_FOUND = 5;
 export const ALREADY_EXISTS = 6;
 export const FAILED_PRECONDITION = 9;
+export const UNAVAILABLE = 14;
+
+/** The google.rpc.Code number of a status name as REST error bodies carry it ("NOT_FOUND"). */
+export function codeOfStatus(status: unknown): number | undefined {
+  const index = CODE_NAMES.indexOf(status as (typeof CODE_NAMES)[number]);
+  return index < 0 ? undefined : index;
+}
 
 export function grpcCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { ALREADY_EXISTS, apiError, FAILED_PRECONDITION, grpcCode, NOT_FOUND } from "./apiErrors.js";
+import { PROPAGATION_DELAYS_MS, whileAccountPropagates } from "./serviceAccounts.js";
 
 // The per-instance runtime secret lives in Secret Manager; the Cloud Run spec only references it,
 // so the value never travels in a Cloud Run request and only the instance's account can read it.
@@ -12,6 +13,8 @@ export interface InstanceSecretSpec {
   value: string;
   /** The instance service account, the only principal allowed to read the secret. */
   accessor: string;
+  /** Waits between policy attempts while a just-created accessor account propagates through IAM. */
+  propagationDelaysMs?: readonly number[];
   labels: Record<string, string>;
 }
 
@@ -79,14 +82,18 @@ export async function ensureInstanceSecret(
   }
 
   try {
-    await client.setIamPolicy({
-      resource: spec.name,
-      policy: {
-        bindings: [
-          { role: "roles/secretmanager.secretAccessor", members: [`serviceAccount:${spec.accessor}`] },
-        ],
-      },
-    });
+    await whileAccountPropagates(
+      () =>
+        client.setIamPolicy({
+          resource: spec.name,
+          policy: {
+            bindings: [
+              { role: "roles/secretmanager.secretAccessor", members: [`serviceAccount:${spec.accessor}`] },
+            ],
+          },
+        }),
+      spec.propagationDelaysMs ?? PROPAGATION_DELAYS_MS,
+    );
   } catch (error) {
     throw apiError(`set access policy of secret ${spec.name}`, error, { secrets });
   }

@@ -49,11 +49,28 @@ export function secretName(cell: Cell, instanceId: string): string {
 }
 
 /**
- * The instance's own service account. Account ids allow only 6 to 30 characters, so it carries the
- * hash alone. The provisioner creates it with no project roles; this adapter only references it.
+ * The instance's own service account id. Account ids allow only 6 to 30 characters, so it carries
+ * the hash alone. The adapter creates it (cloudRun/serviceAccounts.ts) with no project roles.
  */
+export function instanceAccountId(instanceId: string): string {
+  return `wsi-${shortHash(instanceId)}`;
+}
+
 export function instanceServiceAccount(cell: Cell, instanceId: string): string {
-  return `wsi-${shortHash(instanceId)}@${cell.projectId}.iam.gserviceaccount.com`;
+  return `${instanceAccountId(instanceId)}@${cell.projectId}.iam.gserviceaccount.com`;
+}
+
+/** `<region>-docker.pkg.dev/<project>/<repository>/<image>@sha256:<64 hex>`, or any registry path. */
+const IMAGE_BY_DIGEST =
+  /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)+@sha256:[0-9a-f]{64}$/;
+
+/** Instances deploy only by digest: a tag can be moved, a digest names exactly one image. */
+export function assertImageByDigest(image: string): void {
+  if (!IMAGE_BY_DIGEST.test(image)) {
+    throw new Error(
+      `the instance image must be pinned by digest (<registry>/<path>@sha256:<64 hex digits>), got "${image}"`,
+    );
+  }
 }
 
 /** A label value (lower case, digits, `_`, `-`, at most 63): kept as is when already valid. */
