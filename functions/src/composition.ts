@@ -121,7 +121,7 @@ export async function buildInstanceDeps(
 async function buildRuntime(config: RuntimeConfig): Promise<InstanceRuntime> {
   if (config.runtime === "local") {
     const { localRuntime } = await import("./adapters/localRuntime.js");
-    return localRuntime(config.supervisorUrl);
+    return localRuntime(config.supervisorUrl, config.projectId);
   }
   const { cloudRunRuntimeFromConfig } = await import("./adapters/cloudRunComposition.js");
   return cloudRunRuntimeFromConfig(config);
@@ -151,12 +151,19 @@ export async function buildProvisioningDeps(config: RuntimeConfig): Promise<Prov
 }
 
 async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> {
-  const [{ gatewayTokenSigner }, { instanceForwarder }] = await Promise.all([
-    import("./adapters/gatewayTokens.js"),
-    import("./adapters/forwarder.js"),
-  ]);
+  const [{ gatewayTokenSigner }, { instanceForwarder }, { cachedIdTokens, metadataIdTokens }] =
+    await Promise.all([
+      import("./adapters/gatewayTokens.js"),
+      import("./adapters/forwarder.js"),
+      import("./adapters/idTokens.js"),
+    ]);
+  // ID tokens for the instance services' IAM invoker check, from the metadata server: in
+  // production this function's own service account; locally the stack's stand-in.
+  const idTokens = cachedIdTokens(metadataIdTokens());
   return {
     signToken: await gatewayTokenSigner(JSON.parse(config.gatewaySigningKey ?? "{}")),
+    idToken: (audience) => idTokens.get(audience),
+    forgetIdToken: (audience) => idTokens.forget(audience),
     forward: instanceForwarder(),
   };
 }

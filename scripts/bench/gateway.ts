@@ -9,9 +9,11 @@ import {
   tempDataDir,
 } from "../../instance/test/support/instances.js";
 import { gatewayToken, generateGatewayKeys, newInstanceSecret } from "../../instance/test/support/keys.js";
+import { localAccounts, startMetadataServer } from "../stack/metadata.js";
 
 // Gateway overhead: the same call (GET /session/status) straight to an instance service and
-// through the real gateway app, measured side by side in one run.
+// through the real gateway app, measured side by side in one run. The gateway also fetches (once,
+// then from its cache) an ID token from a metadata stand-in; the instance has no front door here.
 const INSTANCE = "instance/dist/instance/src/main.js";
 
 export interface LoadResult {
@@ -42,6 +44,11 @@ export async function benchGateway(durationSeconds = 10) {
   const secret = newInstanceSecret();
   const control = await startControlPlane(new Map([[runtimeId, secret]]));
   const simulator = await spawnSimulator();
+  const metadata = await startMetadataServer({
+    port: 0,
+    projectId: "demo-wsapi",
+    ...localAccounts("demo-wsapi"),
+  });
   const instance = await spawnInstance(
     simulatorInstanceEnv({
       instanceId: runtimeId,
@@ -58,6 +65,7 @@ export async function benchGateway(durationSeconds = 10) {
     [],
     {
       BENCH_GATEWAY: JSON.stringify({ instanceUrl: instance.url, runtimeId, privateJwk }),
+      GCE_METADATA_HOST: metadata.host,
       ...(process.env.BENCH_PROF ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=.wsapi/prof" } : {}),
     },
     /"url":"([^"]+)"/,
@@ -73,7 +81,7 @@ export async function benchGateway(durationSeconds = 10) {
     const viaGateway = await load(`${gateway.url}/session/status`, gatewayHeaders, durationSeconds);
     return { direct, viaGateway };
   } finally {
-    await Promise.all([gateway.stop(), instance.stop(), simulator.stop()]);
+    await Promise.all([gateway.stop(), instance.stop(), simulator.stop(), metadata.stop()]);
     await control.close();
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { serve } from "@hono/node-server";
 import { instanceForwarder } from "../../functions/src/adapters/forwarder.js";
 import { gatewayTokenSigner } from "../../functions/src/adapters/gatewayTokens.js";
+import { cachedIdTokens, metadataIdTokens } from "../../functions/src/adapters/idTokens.js";
 import { memoryRateLimiter } from "../../functions/src/adapters/rateLimiter.js";
 import { ensureAccount, revealAccountKey } from "../../functions/src/core/accounts.js";
 import type { Instance } from "../../functions/src/core/instances.js";
@@ -12,7 +13,8 @@ import { createApiApp } from "../../functions/src/http/api/app.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
 
 // The real gateway app (key verification, rate limit, token signing, forwarding) in its own
-// process, with in-memory stores so the benchmark measures the gateway, not Firestore.
+// process, with in-memory stores so the benchmark measures the gateway, not Firestore. ID tokens
+// come from the metadata stand-in the benchmark passes in GCE_METADATA_HOST, as in production.
 const { instanceUrl, runtimeId, privateJwk } = JSON.parse(process.env.BENCH_GATEWAY ?? "{}");
 const memory = memoryAccountStore();
 const logs = logEvents(createLogger(() => {}));
@@ -33,6 +35,7 @@ const instance = {
   runtime: { state: "running", url: instanceUrl, updatedAt: 0 },
 } as unknown as Instance;
 
+const idTokens = cachedIdTokens(metadataIdTokens());
 const app = createApiApp({
   verifier: new ApiKeyVerifier(memory.store, accountDeps.pepper, systemClock),
   instanceDeps: async () => {
@@ -42,6 +45,7 @@ const app = createApiApp({
     accountId === "bench" && instanceId === "bench" ? instance : undefined,
   forgetInstance: () => {},
   signToken: await gatewayTokenSigner(privateJwk),
+  idToken: (audience) => idTokens.get(audience),
   rateLimit: memoryRateLimiter(),
   forward: instanceForwarder(),
   logs,

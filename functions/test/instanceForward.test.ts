@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ApiError } from "../src/core/errors.js";
+import type { Instance } from "../src/core/instances.js";
+import { type ForwardDeps, forwardToInstance } from "../src/http/common/instanceForward.js";
+
+// Every forwarded call carries two credentials: a Google-signed ID token for the instance URL in
+// X-Serverless-Authorization (Cloud Run's invoker check) and our per-instance token in Authorization.
+const URL_ = "https://wsapi-i-abc-uc.a.run.app";
+const instance = {
+  accountId: "acct",
+  instanceId: "sales",
+  runtimeId: "iabc",
+  runtime: { state: "running", url: URL_, updatedAt: 0 },
+} as unknown as Instance;
+const request = { method: "GET", pathAndQuery: "/session/status?x=1", requestId: "req_1" };
+
+function deps(answer: Response | undefined, overrides: Partial<ForwardDeps> = {}) {
+  const seen: Array<{ url: string; headers: Record<string, string> }> = [];
+  const forgotten: string[] = [];
+  const value: ForwardDeps = {
+    signToken: async (runtimeId) => `ours-for-${runtimeId}`,
+    idToken: async (audience) => `google-for-${audience}`,
+    forgetIdToken: (audience) => forgotten.push(`token ${audience}`),
+    forgetInstance: (accountId, instanceId) => forgotten.push(`instance ${accountId}/${instanceId}`),
+    forward: async (url, init) => {
+      seen.push({ url, headers: init.headers });
+      return answer;
+    },
+    ...overrides,
+  };
+  return { value, seen, forgotten };
+}
+
+async function unavailable(promise: Promise<unknown>) {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ApiError);
+    assert.equal(error.status, 503);
+    assert.equal(error.headers["retry-after"], "5");
+    return true;
+  });
+}
+
+describe("forwarding to an instance", () => {
+  it("sends an ID token for the instance URL's origin and our token for the instance", async () => {
+    const d = deps(new Response('{"status":"ok"}', { headers: { "content-type": "application/json" } }));
+    const response = await forwardToInstance(d.value, instance, request);
+    assert.equal(response.status, 200);
+    assert.equal(d.seen[0]!.url, `${URL_}/session/status?x=1`);
+    assert.equal(d.seen[0]!.headers["x-serverless-authorization"], `Bearer google-for-${URL_}`);
+    assert.equal(d.seen[0]!.headers.authorization, "Bearer ours-for-iabc");
+  });
+
+  it("answers 503 + Retry-After, without calling the instance, when no ID token can be had", async () => {
+    const d = deps(new Response("{}"), {
+      idToken: async () => {
+        throw new Error("metadata server down");
+      },
+    });
+    await unavailable(forwardToInstance(d.value, instance, request));
+    assert.equal(d.seen.length, 0);
+  });
+
+  it("answers 503 and drops the ID token when the platform refuses it (401/403 pages)", async () => {
+    for (const status of [401, 403]) {
+      const d = deps(
+        new Response("<html>Forbidden</html>", { status, headers: { "content-type": "text/html" } }),
+      );
+      await unavailable(forwardToInstance(d.value, instance, request));
+      assert.deepEqual(d.forgotten, [`token ${URL_}`]);
+    }
+  });
+
+  it("answers 503 and forgets the instance when the platform has no container serving", async () => {
+    const d = deps(new Response("<html>Service Unavailable</html>", { status: 503 }));
+    await unavailable(forwardToInstance(d.value, instance, request));
+    assert.deepEqual(d.forgotten, ["instance acct/sales"]);
+  });
+
+  it("passes the instance's own errors (problem details) through unchanged", async () => {
+    const problem = {
+      type: "urn:wsapi:problem:unauthorized",
+      title: "Unauthorized",
+      status: 401,
+      detail: "x",
+    };
+    const d = deps(
+      new Response(JSON.stringify(problem), {
+        status: 401,
+        headers: { "content-type": "application/problem+json" },
+      }),
+    );
+    const response = await forwardToInstance(d.value, instance, request);
+    assert.equal(response.status, 401);
+    assert.deepEqual(await response.json(), problem);
+    assert.deepEqual(d.forgotten, []);
+  });
+
+  it("answers 503 when the instance is unreachable", async () => {
+    const d = deps(undefined);
+    await unavailable(forwardToInstance(d.value, instance, request));
+    assert.deepEqual(d.forgotten, ["instance acct/sales"]);
+  });
+});
