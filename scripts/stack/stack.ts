@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import { connect } from "node:net";
 import { startControl } from "./control.js";
 import { writeLocalFirebaseConfig } from "./localFirebaseConfig.js";
+import { localAccounts, startMetadataServer } from "./metadata.js";
 import { httpOk, type RestartableProcess, restartable, startProcess, waitFor } from "./processes.js";
 import { startReconcileSchedule } from "./scheduler.js";
 import { ensureLocalSecrets } from "./secrets.js";
@@ -24,6 +25,7 @@ export const PORTS = {
   supervisor: 8091,
   firestoreExport: 8092,
   control: 8093,
+  metadata: 8094,
 } as const;
 // The stand-in's documents while it is stopped for a restart; each stack starts empty.
 const FIRESTORE_DATA = ".wsapi/firestore/data.json";
@@ -44,6 +46,8 @@ export interface StackUrls {
   supervisor: string;
   /** Loopback control of restartable processes (scripts/stack/control.ts). */
   control: string;
+  /** The metadata-server stand-in (scripts/stack/metadata.ts): ID tokens for the functions. */
+  metadata: string;
   projectId: string;
   /** Loopback dump of all stand-in data (absent with the official emulator). */
   firestoreExport?: string;
@@ -69,6 +73,7 @@ export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin")
     simulator: `http://${HOST}:${PORTS.simulator}`,
     supervisor: `http://${HOST}:${PORTS.supervisor}`,
     control: `http://${HOST}:${PORTS.control}`,
+    metadata: `http://${HOST}:${PORTS.metadata}`,
     projectId: PROJECT_ID,
     ...(firestoreKind === "standin"
       ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` }
@@ -115,11 +120,19 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
   const processes: Array<{ stop(): Promise<void> }> = [];
   const restartables: RestartableProcess[] = [];
   let control: Server | undefined;
+  // Google's metadata server for the functions (GCE_METADATA_HOST); its keys check ID tokens at
+  // the instances' front doors, as Google's keys do at Cloud Run's.
+  const metadata = await startMetadataServer({
+    port: PORTS.metadata,
+    projectId: PROJECT_ID,
+    ...localAccounts(PROJECT_ID),
+  });
   const supervisor = await startSupervisor({
     port: PORTS.supervisor,
     command: [process.execPath, INSTANCE_ENTRY],
     dataRoot: ".wsapi/instances",
     logDir: options.logDir,
+    idTokenKeys: metadata.keys,
   });
   let schedule: { stop(): void } | undefined;
   let stopping: Promise<void> | undefined;
@@ -130,6 +143,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
       control?.close();
       await supervisor.stop();
       for (const child of [...processes].reverse()) await child.stop();
+      await metadata.stop();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     })();
@@ -181,7 +195,12 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
       firestoreReady = firestore.start();
     }
     const only = ["auth", "functions", "tasks", "hosting", ...(official ? ["firestore"] : [])].join(",");
-    const env = { FIRESTORE_EMULATOR_HOST: urls.firestore, FIREBASE_AUTH_EMULATOR_HOST: urls.auth };
+    const env = {
+      FIRESTORE_EMULATOR_HOST: urls.firestore,
+      FIREBASE_AUTH_EMULATOR_HOST: urls.auth,
+      // The emulator hands its environment to every function worker: all run as one identity.
+      GCE_METADATA_HOST: metadata.host,
+    };
     // firebase.json is production's; the emulators run a git-ignored copy at the repository root whose
     // dashboard CSP also allows the Auth emulator (scripts/stack/localFirebaseConfig.ts).
     const config = writeLocalFirebaseConfig();
