@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { encrypt } from "../src/core/aead.js";
 import type { Instance } from "../src/core/instances.js";
 import type { InstanceStore } from "../src/core/ports.js";
-import { reconcile } from "../src/core/provisioning.js";
+import { provisionRuntime, RolloutPendingError, reconcile } from "../src/core/provisioning.js";
 import type { InstanceRuntime, RuntimeStatus } from "../src/core/runtime.js";
 import { fakeClock, memoryKeyRing } from "./memoryStores.js";
 
@@ -19,16 +19,24 @@ function instance(runtimeId: string): Instance {
   } as Instance;
 }
 
-async function setup(stored: Instance[], running: Record<string, RuntimeStatus["state"]>) {
+async function setup(
+  stored: Instance[],
+  running: Record<string, RuntimeStatus["state"]>,
+  ensuredStatus: RuntimeStatus = { state: "running", url: "http://127.0.0.1:1" },
+) {
   const instances = new Map(stored.map((item) => [item.runtimeId, item]));
   const removed: string[] = [];
   const ensured: string[] = [];
+  const updates: unknown[] = [];
   const store = {
     async *listAll() {
       yield* [...instances.values()];
     },
     getByRuntime: async (id: string) => instances.get(id),
-    update: async () => true,
+    update: async (_account: string, _instance: string, patch: unknown) => {
+      updates.push(patch);
+      return true;
+    },
     getSecrets: async (id: string) => ({
       runtimeSecret: await encrypt(keyRing, "c2VjcmV0", {
         collection: "instanceSecrets",
@@ -40,7 +48,7 @@ async function setup(stored: Instance[], running: Record<string, RuntimeStatus["
   const runtime: InstanceRuntime = {
     ensure: async (spec) => {
       ensured.push(spec.instanceId);
-      return { state: "running", url: "http://127.0.0.1:1" };
+      return ensuredStatus;
     },
     restart: async () => {},
     remove: async (id) => {
@@ -58,7 +66,7 @@ async function setup(stored: Instance[], running: Record<string, RuntimeStatus["
     cells: [],
     chooseCell: async () => undefined,
   };
-  return { deps, instances, removed, ensured };
+  return { deps, instances, removed, ensured, updates };
 }
 
 describe("reconciler", () => {
@@ -83,5 +91,25 @@ describe("reconciler", () => {
     };
     await reconcile(deps);
     assert.deepEqual(removed, []);
+  });
+});
+
+describe("provisioning", () => {
+  const pending: RuntimeStatus = { state: "starting", url: "https://x.run.app", rolloutPending: true };
+
+  it("records a rollout that outlasts the attempt as starting and fails the task so it retries", async () => {
+    const { deps, updates } = await setup([instance("slow")], {}, pending);
+    await assert.rejects(provisionRuntime(deps, "slow"), RolloutPendingError);
+    assert.deepEqual(updates, [
+      { runtime: { state: "starting", url: "https://x.run.app", updatedAt: 1_700_000_000_000 } },
+    ]);
+  });
+
+  it("finishes when the runtime is up, and the reconciler never throws on a pending rollout", async () => {
+    const done = await setup([instance("fast")], {});
+    await provisionRuntime(done.deps, "fast");
+    const { deps, ensured } = await setup([instance("slow")], { slow: "crashed" }, pending);
+    assert.deepEqual(await reconcile(deps), { checked: 1, repaired: 1, removed: 0 });
+    assert.deepEqual(ensured, ["slow"]);
   });
 });
