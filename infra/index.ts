@@ -4,10 +4,8 @@ import { buildStack } from "./src/stack.ts";
 const { outputs } = buildStack(loadConfig());
 
 export const {
-  functionsServiceAccount,
-  gatewayServiceAccount,
-  taskInvokerServiceAccount,
-  webhookQueue,
+  region,
+  serviceAccounts,
   functionsNetwork,
   functionsSubnetwork,
   egressIps,

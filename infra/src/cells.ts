@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { Cell, InfraConfig } from "./config.ts";
-import { buildProvisionerAccess, memberOf, type ServiceAccounts } from "./iam.ts";
-import type { Network } from "./network.ts";
+import { buildProvisionerAccess, memberOf, provisioners, type ServiceAccounts } from "./iam.ts";
+import { type Network, runServiceAgent } from "./network.ts";
 
 /** Org policy value that keeps every Cloud Run service in a cell project internal-only. */
 export const CELL_INGRESS_CONSTRAINT = "run.allowedIngress";
@@ -12,12 +12,6 @@ export interface CellDeps {
   network: Network;
   accounts: ServiceAccounts;
   repository: gcp.artifactregistry.Repository;
-}
-
-/** The Cloud Run service agent of a project: it attaches instances to the subnet and pulls their image. */
-function runServiceAgent(project: string): pulumi.Output<string> {
-  const number = gcp.organizations.getProjectOutput({ projectId: project }).number;
-  return pulumi.interpolate`serviceAccount:service-${number}@serverless-robot-prod.iam.gserviceaccount.com`;
 }
 
 function buildCell(cell: Cell, config: InfraConfig, deps: CellDeps) {
@@ -31,9 +25,13 @@ function buildCell(cell: Cell, config: InfraConfig, deps: CellDeps) {
     privateIpGoogleAccess: true,
   });
   const runAgent = runServiceAgent(cell.project);
+  // The provisioner attaches each instance service to this subnet; the cell's Cloud Run agent then uses it.
   const subnetMembers: Array<[string, pulumi.Output<string>]> = [
     ["run-agent", runAgent],
-    ["provisioner", memberOf(deps.accounts.functions)],
+    ...provisioners(config.deployment).map((who): [string, pulumi.Output<string>] => [
+      config.deployment.serviceAccounts[who],
+      memberOf(deps.accounts[who]),
+    ]),
   ];
   const subnetUsers = subnetMembers.map(
     ([who, member]) =>
@@ -83,10 +81,7 @@ export function buildCells(config: InfraConfig, deps: CellDeps) {
         spec: { rules: [{ values: { allowedValues: CELL_ALLOWED_INGRESS } }] },
       }),
   );
-  const provisioner = buildProvisionerAccess(
-    config.cells.map((cell) => cell.project),
-    deps.accounts,
-  );
+  const provisioner = buildProvisionerAccess(config, deps.accounts);
   const cells = config.cells.map((cell) => buildCell(cell, config, deps));
   return { sharedVpcHost, sharedVpcServices, ingressPolicies, provisioner, cells };
 }

@@ -1,4 +1,121 @@
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+
+/** The three identities of functions/deployment.json: each function runs as exactly one. */
+export const IDENTITIES = ["gateway", "controlPlane", "provisioner"] as const;
+export type Identity = (typeof IDENTITIES)[number];
+
+/**
+ * What this program reads from functions/deployment.json, the one deployment configuration the
+ * functions' triggers are built from. Stack config cannot override any of it.
+ */
+export interface Deployment {
+  region: string;
+  network: string;
+  subnetwork: string;
+  serviceAccounts: Record<Identity, string>;
+  /** Identities that get roles/run.invoker on each instance service (set by the provisioner). */
+  instanceInvokers: Identity[];
+  functions: Record<string, { identity: Identity; ingress: string; vpcEgress: boolean }>;
+  /** Queues `firebase deploy` creates for onTaskDispatched functions, and who may enqueue. */
+  taskQueues: Record<string, { enqueuers: Identity[] }>;
+}
+
+/** functions/deployment.json, found relative to this module so `pulumi up` works from any directory. */
+export const DEPLOYMENT_JSON = new URL("../../functions/deployment.json", import.meta.url);
+
+/** The function behind the HTTPS load balancer; 2nd gen functions run as Cloud Run services of that name. */
+export const API_FUNCTION = "api";
+
+const REGION = /^[a-z]+-[a-z]+\d$/;
+const INGRESS = ["ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB"];
+const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isIdentity = (value: unknown): value is Identity => IDENTITIES.includes(value as Identity);
+
+/** The same rules as functions/src/deployment.ts, checked by hand: infra imports no code from functions/. */
+export function parseDeployment(raw: unknown): Deployment {
+  const errors: string[] = [];
+  const root = isRecord(raw) ? raw : {};
+  if (!isRecord(raw)) errors.push("deployment.json must be an object");
+  const region = root.region;
+  if (typeof region !== "string" || !REGION.test(region)) errors.push("region must be a region name");
+  for (const key of ["network", "subnetwork"] as const) {
+    if (typeof root[key] !== "string" || !NAME.test(root[key] as string))
+      errors.push(`${key} must be a VPC resource name`);
+  }
+  const accounts = isRecord(root.serviceAccounts) ? root.serviceAccounts : {};
+  for (const who of IDENTITIES) {
+    const id = accounts[who];
+    if (typeof id !== "string" || !ACCOUNT_ID.test(id))
+      errors.push(`serviceAccounts.${who} must be a service account id`);
+  }
+  for (const who of Object.keys(accounts)) {
+    if (!isIdentity(who)) errors.push(`serviceAccounts.${who} is not an identity`);
+  }
+  if (new Set(Object.values(accounts)).size !== Object.keys(accounts).length)
+    errors.push("serviceAccounts must be three different accounts");
+  const invokers = root.instanceInvokers;
+  if (!Array.isArray(invokers) || invokers.length === 0 || !invokers.every(isIdentity))
+    errors.push("instanceInvokers must list identities");
+  const functions = isRecord(root.functions) ? root.functions : {};
+  if (!isRecord(root.functions)) errors.push("functions must be an object");
+  for (const [name, spec] of Object.entries(functions)) {
+    if (!/^[a-z][a-z0-9]*$/.test(name)) errors.push(`function name ${name} must be lower-case`);
+    if (!isRecord(spec) || !isIdentity(spec.identity) || !INGRESS.includes(spec.ingress as string)) {
+      errors.push(`functions.${name} needs an identity and an ingress`);
+    } else if (typeof spec.vpcEgress !== "boolean")
+      errors.push(`functions.${name}.vpcEgress must be a boolean`);
+  }
+  const api = functions[API_FUNCTION];
+  if (!isRecord(api) || api.ingress !== "ALLOW_INTERNAL_AND_GCLB")
+    errors.push(
+      `function ${API_FUNCTION} must exist with ingress ALLOW_INTERNAL_AND_GCLB (the load balancer's backend)`,
+    );
+  const queues = isRecord(root.taskQueues) ? root.taskQueues : {};
+  for (const [name, queue] of Object.entries(queues)) {
+    if (!functions[name]) errors.push(`taskQueues.${name} has no function`);
+    const enqueuers = isRecord(queue) ? queue.enqueuers : undefined;
+    if (!Array.isArray(enqueuers) || enqueuers.length === 0 || !enqueuers.every(isIdentity))
+      errors.push(`taskQueues.${name}.enqueuers must list identities`);
+  }
+  if (errors.length > 0) throw new Error(`invalid functions/deployment.json:\n- ${errors.join("\n- ")}`);
+  return {
+    region: region as string,
+    network: root.network as string,
+    subnetwork: root.subnetwork as string,
+    serviceAccounts: Object.fromEntries(IDENTITIES.map((who) => [who, accounts[who]])) as Record<
+      Identity,
+      string
+    >,
+    instanceInvokers: [...new Set(invokers as Identity[])],
+    functions: Object.fromEntries(
+      Object.entries(functions).map(([name, spec]) => {
+        const { identity, ingress, vpcEgress } = spec as Deployment["functions"][string];
+        return [name, { identity, ingress, vpcEgress }];
+      }),
+    ),
+    taskQueues: Object.fromEntries(
+      Object.entries(queues).map(([name, queue]) => [
+        name,
+        { enqueuers: [...new Set((queue as { enqueuers: Identity[] }).enqueuers)] },
+      ]),
+    ),
+  };
+}
+
+export function readDeployment(file: URL = DEPLOYMENT_JSON): Deployment {
+  return parseDeployment(JSON.parse(readFileSync(file, "utf8")));
+}
+
+/** Identities that run at least one function whose queue they, or anyone, enqueue to. */
+export function enqueuersOf(deployment: Deployment): Identity[] {
+  const all = Object.values(deployment.taskQueues).flatMap((queue) => queue.enqueuers);
+  return IDENTITIES.filter((who) => all.includes(who));
+}
 
 /** A cell is one project + region that hosts WhatsApp instance services (about 1,000 per cell). */
 export interface Cell {
@@ -35,17 +152,18 @@ export interface IdentityProviders {
 }
 
 export interface InfraConfig {
-  /** Control-plane project: functions, Firestore, secrets, edge. Hosts the (Shared) VPC. */
+  /** Control-plane project (`gcp:project`): functions, Firestore, secrets, edge. Hosts the (Shared) VPC. */
   project: string;
-  /** Region of the Cloud Functions and of the webhook queue. */
+  /** functions/deployment.json: region, network names, identities, queues. */
+  deployment: Deployment;
+  /** Region of the functions, secrets and registry: always `deployment.region`. */
   region: string;
   firestoreLocation: string;
   apiDomain: string;
-  /** Cloud Run service behind the `api` function (2nd gen functions run as lower-cased services). */
+  /** Cloud Run service behind the load balancer: always the `api` function. */
   apiServiceName: string;
   functionsSubnetCidr: string;
   natIpsPerRegion: number;
-  webhookQueueName: string;
   authorizedDomains: string[];
   identity: IdentityProviders;
   rateLimits: { perApiKey: RateLimit; perIp: RateLimit };
@@ -70,7 +188,6 @@ const ARMOR_INTERVALS = [10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2
 /** A break-glass window longer than this is a standing grant in disguise. */
 export const MAX_BREAK_GLASS_HOURS = 24;
 
-const REGION = /^[a-z]+-[a-z]+\d$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const MEMBER = /^(serviceAccount|group):[^\s@]+@[^\s@]+$/;
 
@@ -146,7 +263,10 @@ function checkCells(config: InfraConfig, errors: string[]): void {
 /** Validates a whole config at once so an operator sees every mistake in one `pulumi up`. */
 export function validateConfig(config: InfraConfig, now: Date = new Date()): InfraConfig {
   const errors: string[] = [];
-  if (!REGION.test(config.region)) errors.push(`region "${config.region}" is not a region name`);
+  // region and apiServiceName exist for the modules that read them; they cannot differ from deployment.json.
+  if (config.region !== config.deployment.region)
+    errors.push(`region "${config.region}" differs from deployment.json's "${config.deployment.region}"`);
+  if (config.apiServiceName !== API_FUNCTION) errors.push(`apiServiceName must be "${API_FUNCTION}"`);
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(config.apiDomain)) errors.push("apiDomain must be a DNS name");
   if (!Number.isInteger(config.natIpsPerRegion) || config.natIpsPerRegion < 1) {
     errors.push("natIpsPerRegion must be a positive integer");
@@ -171,24 +291,37 @@ interface RawCell {
   sharesControlPlaneProject?: boolean;
 }
 
-/** Reads the stack configuration (`wsapi:*` keys, see Pulumi.yaml) into a validated InfraConfig. */
-export function loadConfig(): InfraConfig {
+/**
+ * Reads the stack configuration (`gcp:project` and `wsapi:*` keys, see README.md) and
+ * functions/deployment.json into a validated InfraConfig.
+ */
+export function loadConfig(deployment: Deployment = readDeployment()): InfraConfig {
   const wsapi = new pulumi.Config("wsapi");
   const gcpConfig = new pulumi.Config("gcp");
-  const project = wsapi.get("project") ?? gcpConfig.require("project");
-  const region = wsapi.get("region") ?? gcpConfig.get("region") ?? "europe-west1";
+  const project = gcpConfig.require("project");
+  const region = deployment.region;
+  // The provider's default region is never used (every resource names its own), but a different one would mislead.
+  const providerRegion = gcpConfig.get("region");
+  if (providerRegion !== undefined && providerRegion !== region) {
+    throw new Error(`gcp:region "${providerRegion}" differs from functions/deployment.json's "${region}"`);
+  }
+  for (const removed of ["project", "region", "webhookQueueName", "apiServiceName"]) {
+    if (wsapi.get(removed) !== undefined) {
+      throw new Error(`wsapi:${removed} is no longer read: remove it (see infra/README.md)`);
+    }
+  }
   const breakGlass = wsapi.getObject<Partial<BreakGlass>>("breakGlass") ?? {};
   const rateLimits = wsapi.getObject<Partial<InfraConfig["rateLimits"]>>("rateLimits") ?? {};
   const rawCells = wsapi.requireObject<RawCell[]>("cells");
   return validateConfig({
     project,
+    deployment,
     region,
     firestoreLocation: wsapi.get("firestoreLocation") ?? region,
     apiDomain: wsapi.require("apiDomain"),
-    apiServiceName: wsapi.get("apiServiceName") ?? "api",
+    apiServiceName: API_FUNCTION,
     functionsSubnetCidr: wsapi.get("functionsSubnetCidr") ?? "10.8.0.0/22",
     natIpsPerRegion: wsapi.getNumber("natIpsPerRegion") ?? 2,
-    webhookQueueName: wsapi.get("webhookQueueName") ?? "webhook-deliveries",
     authorizedDomains: wsapi.getObject<string[]>("authorizedDomains") ?? [],
     identity: {
       googleClientId: wsapi.require("googleClientId"),

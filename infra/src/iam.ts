@@ -1,26 +1,71 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { InfraConfig } from "./config.ts";
+import { type Deployment, enqueuersOf, IDENTITIES, type Identity, type InfraConfig } from "./config.ts";
+import type { SecretKey } from "./secrets.ts";
 
-export interface ServiceAccounts {
-  /** Runs dashboard, events, deliverWebhook, reconcile; provisions instances into cells. */
-  functions: gcp.serviceaccount.Account;
-  /** Runs the public `api` function; forwards calls to instance services. */
-  gateway: gcp.serviceaccount.Account;
-  /** Identity in the OIDC token Cloud Tasks presents to deliverWebhook; runs no code and holds no data. */
-  taskInvoker: gcp.serviceaccount.Account;
+/** One account per identity of functions/deployment.json, with the id it names. */
+export type ServiceAccounts = Record<Identity, gcp.serviceaccount.Account>;
+
+/** What a function calls, besides Firestore and logs (which every function uses). */
+export interface FunctionNeeds {
+  /** The secrets its trigger declares (`secrets:` in functions/src/triggers/*.ts). */
+  secrets: readonly SecretKey[];
+  /** Firebase Auth admin calls: create users, session cookies, revoke refresh tokens. */
+  authAdmin: boolean;
+  /** Builds the Cloud Run runtime: creates, lists, updates and deletes instance services in cells. */
+  provisions: boolean;
 }
 
-export const SERVICE_ACCOUNT_IDS = {
-  functions: "wsapi-functions",
-  gateway: "wsapi-gateway",
-  taskInvoker: "wsapi-task-invoker",
-} as const;
+// runtime.ts: `accountSecrets` = data keys + pepper; `gatewaySecrets` adds the gateway signing key
+// (to sign instance tokens, or, in the provisioner, to hand instances its public half).
+const ACCOUNT_SECRETS: readonly SecretKey[] = ["dataKeys", "apiKeyPepper"];
+const GATEWAY_SECRETS: readonly SecretKey[] = [...ACCOUNT_SECRETS, "gatewaySigningKey"];
+const uses = (secrets: readonly SecretKey[], more: Partial<FunctionNeeds> = {}): FunctionNeeds => ({
+  secrets,
+  authAdmin: false,
+  provisions: false,
+  ...more,
+});
+
+/**
+ * Every function of deployment.json and what it uses. Grants follow from this table and from which
+ * identity runs which function, so moving a function to another identity moves its grants too.
+ */
+export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
+  api: uses(GATEWAY_SECRETS),
+  dashboard: uses(GATEWAY_SECRETS, { authAdmin: true }),
+  events: uses(ACCOUNT_SECRETS),
+  deliverwebhook: uses(ACCOUNT_SECRETS),
+  beforecreated: uses(ACCOUNT_SECRETS),
+  beforesignedin: uses(ACCOUNT_SECRETS),
+  reencryptsecrets: uses(ACCOUNT_SECRETS),
+  provisioninstance: uses(GATEWAY_SECRETS, { provisions: true }),
+  reconcileinstances: uses(GATEWAY_SECRETS, { provisions: true }),
+};
+
+/** Refuses a deployment.json whose functions this program does not know what to grant for. */
+export function checkFunctionNeeds(deployment: Deployment): void {
+  const deployed = Object.keys(deployment.functions).sort();
+  const known = Object.keys(FUNCTION_NEEDS).sort();
+  if (deployed.join() !== known.join()) {
+    throw new Error(
+      `functions/deployment.json lists [${deployed}] but infra/src/iam.ts FUNCTION_NEEDS knows [${known}]`,
+    );
+  }
+}
+
+/** The identities running at least one function for which `needs` holds, in IDENTITIES order. */
+export function identitiesWhere(deployment: Deployment, needs: (uses: FunctionNeeds) => boolean): Identity[] {
+  const running = Object.entries(deployment.functions)
+    .filter(([name]) => needs(FUNCTION_NEEDS[name]!))
+    .map(([, spec]) => spec.identity);
+  return IDENTITIES.filter((who) => running.includes(who));
+}
 
 /**
  * What the provisioner (functions/src/adapters/cloudRunRuntime.ts) needs in a cell project: per
  * instance one Cloud Run service, one service account and one runtime secret. setIamPolicy covers
- * services and secrets only: gateway invoker on the service, instance account on its secret.
+ * services and secrets only: instance invokers on the service, instance account on its secret.
  */
 export const PROVISIONER_PERMISSIONS = [
   "run.services.create",
@@ -54,35 +99,63 @@ export const AUTH_MANAGER_PERMISSIONS = [
   "firebaseauth.users.createSession",
 ] as const;
 
+/**
+ * Project-level roles every identity that runs a function holds in the control-plane project.
+ * Firestore has no per-collection IAM; the logging and metric writers replace what the default
+ * compute account used to provide, and can only write.
+ */
+export const RUNTIME_PROJECT_ROLES = [
+  "roles/datastore.user",
+  "roles/logging.logWriter",
+  "roles/monitoring.metricWriter",
+] as const;
+
 export function memberOf(account: gcp.serviceaccount.Account): pulumi.Output<string> {
   return pulumi.interpolate`serviceAccount:${account.email}`;
 }
 
+const DISPLAY_NAMES: Record<Identity, string> = {
+  gateway: "WSAPI API gateway",
+  controlPlane: "WSAPI control plane",
+  provisioner: "WSAPI instance provisioner",
+};
+
 export function buildServiceAccounts(config: InfraConfig): ServiceAccounts {
-  const account = (key: keyof typeof SERVICE_ACCOUNT_IDS, displayName: string, description: string) =>
-    new gcp.serviceaccount.Account(SERVICE_ACCOUNT_IDS[key], {
-      project: config.project,
-      accountId: SERVICE_ACCOUNT_IDS[key],
-      displayName,
-      description,
-    });
-  return {
-    functions: account("functions", "WSAPI functions", "dashboard, events, deliverWebhook, reconcile"),
-    gateway: account("gateway", "WSAPI API gateway", "the public api function"),
-    taskInvoker: account("taskInvoker", "WSAPI task invoker", "OIDC identity of webhook delivery tasks"),
-  };
+  const { deployment } = config;
+  checkFunctionNeeds(deployment);
+  const runs = (who: Identity) =>
+    Object.entries(deployment.functions)
+      .filter(([, spec]) => spec.identity === who)
+      .map(([name]) => name);
+  return Object.fromEntries(
+    IDENTITIES.map((who) => {
+      const accountId = deployment.serviceAccounts[who];
+      const account = new gcp.serviceaccount.Account(accountId, {
+        project: config.project,
+        accountId,
+        displayName: DISPLAY_NAMES[who],
+        description: `Runs ${runs(who).join(", ") || "no function"} (functions/deployment.json)`,
+      });
+      return [who, account];
+    }),
+  ) as ServiceAccounts;
 }
+
+const roleSlug = (role: string) => role.replace(/^roles\//, "").replace(/\W/g, "-");
 
 /** Grants in the control-plane project that have no narrower resource to attach to. */
 export function buildControlPlaneIam(config: InfraConfig, accounts: ServiceAccounts) {
-  // Firestore has no per-collection IAM; every client write goes through these two identities.
-  const firestoreUsers = (["functions", "gateway"] as const).map(
-    (key) =>
-      new gcp.projects.IAMMember(`${key}-datastore-user`, {
-        project: config.project,
-        role: "roles/datastore.user",
-        member: memberOf(accounts[key]),
-      }),
+  const { deployment } = config;
+  const runtimes = identitiesWhere(deployment, () => true);
+  const runtimeRoles = runtimes.flatMap((who) =>
+    RUNTIME_PROJECT_ROLES.map(
+      (role) =>
+        new gcp.projects.IAMMember(`${deployment.serviceAccounts[who]}-${roleSlug(role)}`, {
+          project: config.project,
+          role,
+          member: memberOf(accounts[who]),
+        }),
+    ),
   );
   const authRole = new gcp.projects.IAMCustomRole("auth-manager", {
     project: config.project,
@@ -91,36 +164,40 @@ export function buildControlPlaneIam(config: InfraConfig, accounts: ServiceAccou
     description: "Create users, session cookies and revoke refresh tokens; no config or deletion rights.",
     permissions: [...AUTH_MANAGER_PERMISSIONS],
   });
-  const authManager = new gcp.projects.IAMMember("functions-auth-manager", {
-    project: config.project,
-    role: authRole.name,
-    member: memberOf(accounts.functions),
-  });
-  // Cloud Tasks only mints an OIDC token for an identity the enqueuer may act as: granted on that one account.
-  const taskInvokerUser = new gcp.serviceaccount.IAMMember("functions-act-as-task-invoker", {
-    serviceAccountId: accounts.taskInvoker.name,
-    role: "roles/iam.serviceAccountUser",
-    member: memberOf(accounts.functions),
-  });
-  // firebase-admin task queues (provisioninstance) sign each task's OIDC token as the enqueuing
-  // function's own account, and Cloud Tasks checks actAs even on oneself.
-  const selfUsers = (["functions", "gateway"] as const).map(
-    (key) =>
-      new gcp.serviceaccount.IAMMember(`${key}-act-as-self`, {
-        serviceAccountId: accounts[key].name,
-        role: "roles/iam.serviceAccountUser",
-        member: memberOf(accounts[key]),
+  const authManagers = identitiesWhere(deployment, (uses) => uses.authAdmin).map(
+    (who) =>
+      new gcp.projects.IAMMember(`${deployment.serviceAccounts[who]}-auth-manager`, {
+        project: config.project,
+        role: authRole.name,
+        member: memberOf(accounts[who]),
       }),
   );
-  return { firestoreUsers, authRole, authManager, taskInvokerUser, selfUsers };
+  // firebase-admin's taskQueue().enqueue() puts an OIDC token of the enqueuing function's own account
+  // on each task, and Cloud Tasks checks actAs even on oneself. The queues, their enqueuer grants and
+  // the invoker on each task function are created by `firebase deploy` from the trigger options.
+  const selfUsers = enqueuersOf(deployment).map(
+    (who) =>
+      new gcp.serviceaccount.IAMMember(`${deployment.serviceAccounts[who]}-act-as-self`, {
+        serviceAccountId: accounts[who].name,
+        role: "roles/iam.serviceAccountUser",
+        member: memberOf(accounts[who]),
+      }),
+  );
+  return { runtimeRoles, authRole, authManagers, selfUsers };
+}
+
+/** The identities that create instance services: bound to the provisioner role and the cell subnets. */
+export function provisioners(deployment: Deployment): Identity[] {
+  return identitiesWhere(deployment, (uses) => uses.provisions);
 }
 
 /**
  * The provisioner role, once per cell project. It is project-wide because instance services and
  * their accounts do not exist until runtime, which is why cells belong in projects of their own.
  */
-export function buildProvisionerAccess(cellProjects: string[], accounts: ServiceAccounts) {
-  return [...new Set(cellProjects)].map((project) => {
+export function buildProvisionerAccess(config: InfraConfig, accounts: ServiceAccounts) {
+  const who = provisioners(config.deployment);
+  return [...new Set(config.cells.map((cell) => cell.project))].map((project) => {
     const role = new gcp.projects.IAMCustomRole(`provisioner-role-${project}`, {
       project,
       roleId: "wsapiInstanceProvisioner",
@@ -128,11 +205,14 @@ export function buildProvisionerAccess(cellProjects: string[], accounts: Service
       description: "Create, update and delete per-instance Cloud Run services and service accounts.",
       permissions: [...PROVISIONER_PERMISSIONS],
     });
-    const binding = new gcp.projects.IAMMember(`provisioner-${project}`, {
-      project,
-      role: role.name,
-      member: memberOf(accounts.functions),
-    });
-    return { project, role, binding };
+    const bindings = who.map(
+      (identity) =>
+        new gcp.projects.IAMMember(`provisioner-${project}-${config.deployment.serviceAccounts[identity]}`, {
+          project,
+          role: role.name,
+          member: memberOf(accounts[identity]),
+        }),
+    );
+    return { project, role, bindings };
   });
 }

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
-import type { InfraConfig } from "./config.ts";
-import { memberOf, type ServiceAccounts } from "./iam.ts";
+import type { Deployment, Identity, InfraConfig } from "./config.ts";
+import { identitiesWhere, memberOf, type ServiceAccounts } from "./iam.ts";
 
 /** Secret ids equal the functions' `defineSecret` names, so Firebase binds them without mapping. */
 export const SECRET_IDS = {
@@ -12,22 +12,22 @@ export const SECRET_IDS = {
 export type SecretKey = keyof typeof SECRET_IDS;
 
 /**
- * Who may read each secret. Both runtimes encrypt/decrypt records, digest API keys and sign or
- * verify instance tokens; the task invoker and the per-instance accounts read none of them.
+ * Who may read each secret: the identities whose functions declare it (iam.ts FUNCTION_NEEDS,
+ * from the triggers' `secrets:`). Firebase mounts declared secrets at start, so a function whose
+ * account cannot read one does not start; nobody else reads them.
  */
-export const SECRET_ACCESSORS: Record<SecretKey, ReadonlyArray<keyof ServiceAccounts>> = {
-  dataKeys: ["functions", "gateway"],
-  apiKeyPepper: ["functions", "gateway"],
-  gatewaySigningKey: ["functions", "gateway"],
-};
+export function secretAccessors(deployment: Deployment, key: SecretKey): Identity[] {
+  return identitiesWhere(deployment, (uses) => uses.secrets.includes(key));
+}
 
 /**
- * Who may list a secret's versions (metadata, no payloads): the data-key ring encrypts with the
- * newest enabled version and decrypts by version number, so it must see which versions exist.
+ * Who may list a secret's versions (metadata, no payloads): every function that builds the data-key
+ * ring (`buildAccountDeps`, so every reader of WSAPI_DATA_KEYS), which encrypts with the newest enabled
+ * version and decrypts by version number, so it must see which versions exist.
  */
-export const SECRET_VERSION_LISTERS: Partial<Record<SecretKey, ReadonlyArray<keyof ServiceAccounts>>> = {
-  dataKeys: ["functions", "gateway"],
-};
+export function secretVersionListers(deployment: Deployment, key: SecretKey): Identity[] {
+  return key === "dataKeys" ? secretAccessors(deployment, key) : [];
+}
 
 /**
  * Creates the secret containers only: values are added with `gcloud secrets versions add`, so no
@@ -43,22 +43,23 @@ export function buildSecrets(config: InfraConfig, accounts: ServiceAccounts) {
       replication: { userManaged: { replicas: [{ location: config.region }] } },
       labels: { app: "wsapi", rotation: "manual" },
     });
-    const accessors = SECRET_ACCESSORS[key].map(
-      (accountKey) =>
-        new gcp.secretmanager.SecretIamMember(`${secretId}-${accountKey}-accessor`, {
+    const accountId = (who: Identity) => config.deployment.serviceAccounts[who];
+    const accessors = secretAccessors(config.deployment, key).map(
+      (who) =>
+        new gcp.secretmanager.SecretIamMember(`${secretId}-${accountId(who)}-accessor`, {
           project: config.project,
           secretId: secret.secretId,
           role: "roles/secretmanager.secretAccessor",
-          member: memberOf(accounts[accountKey]),
+          member: memberOf(accounts[who]),
         }),
     );
-    const listers = (SECRET_VERSION_LISTERS[key] ?? []).map(
-      (accountKey) =>
-        new gcp.secretmanager.SecretIamMember(`${secretId}-${accountKey}-viewer`, {
+    const listers = secretVersionListers(config.deployment, key).map(
+      (who) =>
+        new gcp.secretmanager.SecretIamMember(`${secretId}-${accountId(who)}-viewer`, {
           project: config.project,
           secretId: secret.secretId,
           role: "roles/secretmanager.viewer",
-          member: memberOf(accounts[accountKey]),
+          member: memberOf(accounts[who]),
         }),
     );
     return { key, secret, accessors, listers };

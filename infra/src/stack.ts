@@ -9,14 +9,16 @@ import { buildIdentity } from "./identity.ts";
 import { buildNetwork } from "./network.ts";
 import { buildRegistry } from "./registry.ts";
 import { buildSecrets } from "./secrets.ts";
-import { buildTaskQueues } from "./tasks.ts";
 
-/** Builds every resource from one validated config; index.ts and the tests both call this. */
+/**
+ * Builds every resource from one validated config; index.ts and the tests both call this. The
+ * functions' task queues are not here: `firebase deploy` creates each `onTaskDispatched` queue and
+ * grants its enqueuers (deployment.json `taskQueues`) from the trigger options.
+ */
 export function buildStack(config: InfraConfig) {
   const accounts = buildServiceAccounts(config);
   const controlPlaneIam = buildControlPlaneIam(config, accounts);
   const secrets = buildSecrets(config, accounts);
-  const tasks = buildTaskQueues(config, accounts);
   const network = buildNetwork(config);
   const registry = buildRegistry(config);
   const cells = buildCells(config, { network, accounts, repository: registry.repository });
@@ -39,10 +41,12 @@ export function buildStack(config: InfraConfig) {
   );
   // What `firebase deploy` and the functions' params need from this stack.
   const outputs = {
-    functionsServiceAccount: accounts.functions.email,
-    gatewayServiceAccount: accounts.gateway.email,
-    taskInvokerServiceAccount: accounts.taskInvoker.email,
-    webhookQueue: tasks.webhookQueue.name,
+    region: pulumi.output(config.region),
+    serviceAccounts: pulumi.output({
+      gateway: accounts.gateway.email,
+      controlPlane: accounts.controlPlane.email,
+      provisioner: accounts.provisioner.email,
+    }),
     functionsNetwork: network.network.name,
     functionsSubnetwork: network.functionsSubnet.name,
     egressIps: pulumi.output(
@@ -56,17 +60,17 @@ export function buildStack(config: InfraConfig) {
     apiIp: edge.address.address,
     instanceImageRepository: registry.repository.registryUri,
     cells: cellsParam,
-    functionsEnv: pulumi.all([cellsParam, accounts.gateway.email]).apply(([cellList, gatewayEmail]) => ({
+    // WSAPI_INSTANCE_IMAGE (a digest) and WSAPI_EVENTS_URL (the events function's run.app URL,
+    // known only after its first deploy) are added by the operator: see README.md.
+    functionsEnv: cellsParam.apply((cellList) => ({
       WSAPI_RUNTIME: "cloudrun",
       WSAPI_CELLS: JSON.stringify(cellList),
-      WSAPI_GATEWAY_SERVICE_ACCOUNT: gatewayEmail,
     })),
   };
   return {
     accounts,
     controlPlaneIam,
     secrets,
-    tasks,
     network,
     registry,
     cells,

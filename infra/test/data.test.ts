@@ -9,7 +9,6 @@ import {
   isSecret,
   ofType,
   type Registered,
-  serviceAccountMember,
 } from "./harness.ts";
 
 const PASSWORD_POLICY_TYPE = "pulumi-nodejs:dynamic/wsapi:IdentityPlatformPasswordPolicy";
@@ -138,33 +137,5 @@ describe("Identity Platform", () => {
     } finally {
       globalThis.fetch = realFetch;
     }
-  });
-});
-
-describe("Cloud Tasks", () => {
-  test("the webhook queue bounds its rate and retries, and only the functions account may enqueue", async () => {
-    const { resources } = await buildTestStack();
-    const [queue] = ofType(resources, "gcp:cloudtasks/queue:Queue");
-    const rate = queue?.inputs.rateLimits as {
-      maxDispatchesPerSecond: number;
-      maxConcurrentDispatches: number;
-    };
-    const retry = queue?.inputs.retryConfig as {
-      maxAttempts: number;
-      minBackoff: string;
-      maxBackoff: string;
-    };
-    assert.ok(rate.maxDispatchesPerSecond > 0 && rate.maxDispatchesPerSecond <= 500);
-    assert.ok(rate.maxConcurrentDispatches > 0 && rate.maxConcurrentDispatches <= 1000);
-    assert.ok(
-      retry.maxAttempts > 0 && retry.maxAttempts <= 10,
-      "handler crashes are retried a bounded number of times",
-    );
-    assert.ok(Number.parseInt(retry.minBackoff, 10) >= 5);
-    const enqueuers = ofType(resources, "gcp:cloudtasks/queueIamMember:QueueIamMember");
-    assert.deepEqual(
-      enqueuers.map((e) => [e.inputs.name, e.inputs.role, e.inputs.member]),
-      [["webhook-deliveries", "roles/cloudtasks.enqueuer", serviceAccountMember("wsapi-functions")]],
-    );
   });
 });

@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { InfraConfig } from "../src/config.ts";
-import { validateConfig } from "../src/config.ts";
+import { readDeployment, validateConfig } from "../src/config.ts";
 import { buildStack } from "../src/stack.ts";
 
 /** One resource as the Pulumi engine would receive it: what a real `pulumi up` would send to Google. */
@@ -14,6 +15,22 @@ export const CONTROL_PROJECT = "wsapi-prod";
 export const CELL_PROJECT_EU = "wsapi-cells-eu";
 export const CELL_PROJECT_US = "wsapi-cells-us";
 export const ACCESS_TOKEN = "token-from-gcp-provider";
+
+/** functions/deployment.json itself: the tests check the program against the real file. */
+export const DEPLOYMENT = readDeployment();
+
+/** deployment.json as plain JSON, read without the program's parser, for tests that compare the two. */
+export const DEPLOYMENT_FILE = JSON.parse(
+  readFileSync(new URL("../../functions/deployment.json", import.meta.url), "utf8"),
+) as {
+  region: string;
+  network: string;
+  subnetwork: string;
+  serviceAccounts: Record<string, string>;
+  instanceInvokers: string[];
+  functions: Record<string, { identity: string; ingress: string; vpcEgress: boolean }>;
+  taskQueues: Record<string, { enqueuers: string[] }>;
+};
 
 const registered: Registered[] = [];
 
@@ -75,13 +92,13 @@ export function testConfig(overrides: Partial<InfraConfig> = {}): InfraConfig {
   const inTwoHours = new Date(Date.now() + 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
   return {
     project: CONTROL_PROJECT,
-    region: "europe-west1",
+    deployment: DEPLOYMENT,
+    region: DEPLOYMENT.region,
     firestoreLocation: "eur3",
     apiDomain: "api.wsapi.test",
     apiServiceName: "api",
     functionsSubnetCidr: "10.8.0.0/22",
     natIpsPerRegion: 2,
-    webhookQueueName: "webhook-deliveries",
     authorizedDomains: ["app.wsapi.test"],
     identity: {
       googleClientId: "google-client-id",

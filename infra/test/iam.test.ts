@@ -21,6 +21,95 @@ const projectGrants = (resources: Registered[]) =>
     member: r.inputs.member,
   }));
 
+const GATEWAY = serviceAccountMember("wsapi-gateway");
+const CONTROL = serviceAccountMember("wsapi-control");
+const PROVISIONER = serviceAccountMember("wsapi-provisioner");
+
+/** Every grant whose member is `member`, as "<kind> <resource> <role>" lines, sorted. */
+function grantsTo(resources: Registered[], member: string): string[] {
+  const on = (r: Registered): string => {
+    switch (r.type) {
+      case "gcp:projects/iAMMember:IAMMember":
+        return `project ${r.inputs.project}`;
+      case "gcp:secretmanager/secretIamMember:SecretIamMember":
+        return `secret ${r.inputs.secretId}`;
+      case "gcp:compute/subnetworkIAMMember:SubnetworkIAMMember":
+        return `subnet ${r.inputs.subnetwork}`;
+      case "gcp:serviceaccount/iAMMember:IAMMember":
+        return `account ${String(r.inputs.serviceAccountId).split("/").pop()}`;
+      default:
+        return `${r.type} ${r.name}`;
+    }
+  };
+  return bindings(resources)
+    .filter((r) => r.inputs.member === member)
+    .map((r) => `${on(r)} ${String(r.inputs.role).replace(/^projects\/[^/]+\/roles\//, "custom/")}`)
+    .sort();
+}
+
+const control = (role: string) => `project ${CONTROL_PROJECT} ${role}`;
+const RUNTIME = [
+  control("roles/datastore.user"),
+  control("roles/logging.logWriter"),
+  control("roles/monitoring.metricWriter"),
+];
+const ALL_SECRETS = [
+  "secret WSAPI_API_KEY_PEPPER roles/secretmanager.secretAccessor",
+  "secret WSAPI_DATA_KEYS roles/secretmanager.secretAccessor",
+  "secret WSAPI_DATA_KEYS roles/secretmanager.viewer",
+  "secret WSAPI_GATEWAY_SIGNING_KEY roles/secretmanager.secretAccessor",
+];
+
+describe("each identity holds exactly what its functions use", () => {
+  test("gateway (api): Firestore, logs, the three secrets, and acting as itself to enqueue provisioning", async () => {
+    const { resources } = await buildTestStack();
+    assert.deepEqual(
+      grantsTo(resources, GATEWAY),
+      [
+        ...RUNTIME,
+        ...ALL_SECRETS,
+        "account wsapi-gateway@wsapi-prod.iam.gserviceaccount.com roles/iam.serviceAccountUser",
+      ].sort(),
+    );
+  });
+
+  test("control plane: the gateway's grants plus the Auth custom role; enqueues webhook and provisioning tasks", async () => {
+    const { resources } = await buildTestStack();
+    assert.deepEqual(
+      grantsTo(resources, CONTROL),
+      [
+        ...RUNTIME,
+        control("custom/wsapiAuthManager"),
+        ...ALL_SECRETS,
+        "account wsapi-control@wsapi-prod.iam.gserviceaccount.com roles/iam.serviceAccountUser",
+      ].sort(),
+    );
+  });
+
+  test("provisioner: Firestore, logs, secrets, its role and the subnet in each cell; it enqueues nothing", async () => {
+    const { resources } = await buildTestStack();
+    assert.deepEqual(
+      grantsTo(resources, PROVISIONER),
+      [
+        ...RUNTIME,
+        ...ALL_SECRETS,
+        `project ${CELL_PROJECT_EU} custom/wsapiInstanceProvisioner`,
+        `project ${CELL_PROJECT_US} custom/wsapiInstanceProvisioner`,
+        "subnet wsapi-cell-eu1 roles/compute.networkUser",
+        "subnet wsapi-cell-us1 roles/compute.networkUser",
+      ].sort(),
+    );
+  });
+
+  test("acting as an account is granted on that one account, to itself only", async () => {
+    const { resources } = await buildTestStack();
+    for (const grant of ofType(resources, "gcp:serviceaccount/iAMMember:IAMMember")) {
+      const email = String(grant.inputs.serviceAccountId).split("/").pop();
+      assert.equal(grant.inputs.member, `serviceAccount:${email}`, grant.name);
+    }
+  });
+});
+
 describe("least privilege", () => {
   test("no IAM binding anywhere uses a primitive role", async () => {
     const { resources } = await buildTestStack();
@@ -64,63 +153,37 @@ describe("least privilege", () => {
     }
   });
 
-  test("project-wide grants are only those with no narrower resource to attach to", async () => {
-    const config = testConfig({ breakGlass: { ...testConfig().breakGlass, expiresAt: undefined } });
-    const { resources } = await buildTestStack(config);
-    const functions = serviceAccountMember("wsapi-functions");
-    const gateway = serviceAccountMember("wsapi-gateway");
+  test("project-wide grants to the runtimes are only those with no narrower resource to attach to", async () => {
+    const { resources } = await buildTestStack();
+    const runtimes = [GATEWAY, CONTROL, PROVISIONER];
+    const key = (g: { project: unknown; role: unknown; member: unknown }) =>
+      `${g.project} ${g.role} ${g.member}`;
     const expected = [
-      { project: CONTROL_PROJECT, role: "roles/datastore.user", member: functions },
-      { project: CONTROL_PROJECT, role: "roles/datastore.user", member: gateway },
+      ...runtimes.flatMap((member) =>
+        ["roles/datastore.user", "roles/logging.logWriter", "roles/monitoring.metricWriter"].map((role) => ({
+          project: CONTROL_PROJECT,
+          role,
+          member,
+        })),
+      ),
       {
         project: CONTROL_PROJECT,
         role: `projects/${CONTROL_PROJECT}/roles/wsapiAuthManager`,
-        member: functions,
+        member: CONTROL,
       },
-      {
-        project: CELL_PROJECT_EU,
-        role: `projects/${CELL_PROJECT_EU}/roles/wsapiInstanceProvisioner`,
-        member: functions,
-      },
-      {
-        project: CELL_PROJECT_US,
-        role: `projects/${CELL_PROJECT_US}/roles/wsapiInstanceProvisioner`,
-        member: functions,
-      },
+      ...[CELL_PROJECT_EU, CELL_PROJECT_US].map((project) => ({
+        project,
+        role: `projects/${project}/roles/wsapiInstanceProvisioner`,
+        member: PROVISIONER,
+      })),
     ];
-    const key = (g: { project: unknown; role: unknown; member: unknown }) =>
-      `${g.project} ${g.role} ${g.member}`;
-    assert.deepEqual(projectGrants(resources).map(key).sort(), expected.map(key).sort());
-  });
-
-  test("the task invoker holds no role: it only lends its identity to Cloud Tasks", async () => {
-    const { resources } = await buildTestStack();
-    const taskInvoker = serviceAccountMember("wsapi-task-invoker");
     assert.deepEqual(
-      bindings(resources).filter((b) => b.inputs.member === taskInvoker),
-      [],
+      projectGrants(resources)
+        .filter((g) => runtimes.includes(String(g.member)))
+        .map(key)
+        .sort(),
+      expected.map(key).sort(),
     );
-    // Acting as an account is granted on that account only: the task invoker, or oneself for firebase-admin queues.
-    const accountPath = (id: string) =>
-      `projects/${CONTROL_PROJECT}/serviceAccounts/${id}@${CONTROL_PROJECT}.iam.gserviceaccount.com`;
-    const actAs = ofType(resources, "gcp:serviceaccount/iAMMember:IAMMember").map((b) => [
-      b.inputs.serviceAccountId,
-      b.inputs.role,
-      b.inputs.member,
-    ]);
-    assert.deepEqual(actAs.sort(), [
-      [
-        accountPath("wsapi-functions"),
-        "roles/iam.serviceAccountUser",
-        serviceAccountMember("wsapi-functions"),
-      ],
-      [accountPath("wsapi-gateway"), "roles/iam.serviceAccountUser", serviceAccountMember("wsapi-gateway")],
-      [
-        accountPath("wsapi-task-invoker"),
-        "roles/iam.serviceAccountUser",
-        serviceAccountMember("wsapi-functions"),
-      ],
-    ]);
   });
 
   test("custom roles cannot escalate: no project IAM, key minting or token creation", async () => {
@@ -165,12 +228,13 @@ describe("least privilege", () => {
     }
   });
 
-  test("the provisioner is bound in cell projects only, never in the control plane", async () => {
+  test("the provisioner role is bound in cell projects only, to the provisioner only", async () => {
     const { resources } = await buildTestStack();
     const provisioner = projectGrants(resources).filter((g) =>
       String(g.role).endsWith("/wsapiInstanceProvisioner"),
     );
     assert.deepEqual(provisioner.map((g) => g.project).sort(), [CELL_PROJECT_EU, CELL_PROJECT_US]);
+    assert.ok(provisioner.every((g) => g.member === PROVISIONER));
   });
 
   test("a cell in the control-plane project must be acknowledged", async () => {

@@ -9,6 +9,7 @@ import {
   ofType,
   projectNumber,
   resolved,
+  serviceAccountMember,
   testConfig,
 } from "./harness.ts";
 
@@ -62,10 +63,33 @@ describe("network and cells", () => {
       grants.filter((g) => g.inputs.member === agent(CELL_PROJECT_EU)).map((g) => g.inputs.subnetwork),
       ["wsapi-cell-eu1"],
     );
-    assert.ok(
-      grants.every((g) => g.inputs.subnetwork !== "wsapi-functions"),
-      "nobody is granted the functions subnet",
+    assert.deepEqual(
+      grants
+        .filter((g) => g.inputs.subnetwork === "wsapi-functions")
+        .map((g) => [g.inputs.role, g.inputs.member]),
+      [["roles/compute.networkUser", agent(CONTROL_PROJECT)]],
+      "only the control project's Cloud Run agent uses the functions subnet (Direct VPC egress)",
     );
+  });
+
+  test("each cell subnet is used by that cell's Cloud Run agent and the provisioner, nobody else", async () => {
+    const { resources } = await buildTestStack();
+    const agent = (project: string) =>
+      `serviceAccount:service-${projectNumber(project)}@serverless-robot-prod.iam.gserviceaccount.com`;
+    const grants = ofType(resources, "gcp:compute/subnetworkIAMMember:SubnetworkIAMMember");
+    for (const [subnet, project] of [
+      ["wsapi-cell-eu1", CELL_PROJECT_EU],
+      ["wsapi-cell-us1", CELL_PROJECT_US],
+    ] as const) {
+      assert.deepEqual(
+        grants
+          .filter((g) => g.inputs.subnetwork === subnet)
+          .map((g) => g.inputs.member)
+          .sort(),
+        [agent(project), serviceAccountMember("wsapi-provisioner")].sort(),
+        subnet,
+      );
+    }
   });
 
   test("no firewall rule admits traffic from the internet", async () => {
@@ -96,14 +120,11 @@ describe("network and cells", () => {
     ]);
   });
 
-  test("the functions' params come ready to paste: WSAPI_CELLS and the gateway account", async () => {
+  test("the functions' params come ready to paste: the runtime kind and WSAPI_CELLS, nothing else", async () => {
     const { stack } = await buildTestStack();
     const env = await resolved(stack.outputs.functionsEnv);
+    assert.deepEqual(Object.keys(env).sort(), ["WSAPI_CELLS", "WSAPI_RUNTIME"]);
     assert.deepEqual(JSON.parse(env.WSAPI_CELLS), await resolved(stack.outputs.cells));
-    assert.equal(
-      env.WSAPI_GATEWAY_SERVICE_ACCOUNT,
-      `wsapi-gateway@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
-    );
     assert.equal(env.WSAPI_RUNTIME, "cloudrun");
   });
 

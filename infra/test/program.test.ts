@@ -4,34 +4,31 @@ import * as pulumi from "@pulumi/pulumi";
 import { CELL_PROJECT_EU, CONTROL_PROJECT, resolved } from "./harness.ts";
 
 // The same shape `pulumi config set --path` writes into Pulumi.<stack>.yaml (see README).
-pulumi.runtime.setAllConfig(
-  {
-    "gcp:project": CONTROL_PROJECT,
-    "gcp:region": "europe-west1",
-    "wsapi:apiDomain": "api.wsapi.test",
-    "wsapi:googleClientId": "google-client-id",
-    "wsapi:googleClientSecret": "google-client-secret",
-    "wsapi:githubClientId": "github-client-id",
-    "wsapi:githubClientSecret": "github-client-secret",
-    "wsapi:cells": JSON.stringify([
-      { id: "eu1", project: CELL_PROJECT_EU, region: "europe-west1", subnetCidr: "10.16.0.0/20" },
-    ]),
-  },
-  ["wsapi:googleClientSecret", "wsapi:githubClientSecret"],
-);
+const STACK_CONFIG: Record<string, string> = {
+  "gcp:project": CONTROL_PROJECT,
+  "gcp:region": "europe-west1",
+  "wsapi:apiDomain": "api.wsapi.test",
+  "wsapi:googleClientId": "google-client-id",
+  "wsapi:googleClientSecret": "google-client-secret",
+  "wsapi:githubClientId": "github-client-id",
+  "wsapi:githubClientSecret": "github-client-secret",
+  "wsapi:cells": JSON.stringify([
+    { id: "eu1", project: CELL_PROJECT_EU, region: "europe-west1", subnetCidr: "10.16.0.0/20" },
+  ]),
+};
+const SECRET_KEYS = ["wsapi:googleClientSecret", "wsapi:githubClientSecret"];
+pulumi.runtime.setAllConfig(STACK_CONFIG, SECRET_KEYS);
 
 describe("the Pulumi entry point", () => {
   test("index.ts loads under ESM + tsx, reads stack config and exports what firebase deploy needs", async () => {
-    const program: Record<string, pulumi.Output<unknown>> = await import("../index.ts");
-    assert.equal(
-      await resolved(program.functionsServiceAccount!),
-      `wsapi-functions@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
-    );
-    assert.equal(
-      await resolved(program.gatewayServiceAccount!),
-      `wsapi-gateway@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
-    );
-    assert.equal(await resolved(program.webhookQueue!), "webhook-deliveries");
+    const program = (await import("../index.ts")) as unknown as Record<string, pulumi.Output<unknown>>;
+    assert.equal(await resolved(program.region!), "europe-west1");
+    assert.deepEqual(await resolved(program.serviceAccounts!), {
+      gateway: `wsapi-gateway@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
+      controlPlane: `wsapi-control@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
+      provisioner: `wsapi-provisioner@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
+    });
+    assert.equal(await resolved(program.functionsNetwork!), "wsapi-vpc");
     assert.equal(await resolved(program.functionsSubnetwork!), "wsapi-functions");
     assert.deepEqual(await resolved(program.cells!), [
       {
@@ -43,12 +40,26 @@ describe("the Pulumi entry point", () => {
       },
     ]);
     const env = (await resolved(program.functionsEnv!)) as Record<string, string>;
-    assert.equal(
-      env.WSAPI_GATEWAY_SERVICE_ACCOUNT,
-      `wsapi-gateway@${CONTROL_PROJECT}.iam.gserviceaccount.com`,
-    );
+    assert.deepEqual(Object.keys(env).sort(), ["WSAPI_CELLS", "WSAPI_RUNTIME"]);
     assert.deepEqual(await resolved(program.egressIps!), {
       "europe-west1": ["203.0.113.10", "203.0.113.10"],
     });
+  });
+
+  test("stack config cannot disagree with deployment.json: a removed key or another gcp:region stops the program", async () => {
+    const { loadConfig } = await import("../src/config.ts");
+    for (const [key, value] of [
+      ["wsapi:webhookQueueName", "webhook-deliveries"],
+      ["wsapi:apiServiceName", "api"],
+      ["wsapi:region", "europe-west1"],
+      ["gcp:region", "us-central1"],
+    ]) {
+      pulumi.runtime.setAllConfig({ ...STACK_CONFIG, [key!]: value! }, SECRET_KEYS);
+      try {
+        assert.throws(() => loadConfig(), new RegExp(key!), key);
+      } finally {
+        pulumi.runtime.setAllConfig(STACK_CONFIG, SECRET_KEYS);
+      }
+    }
   });
 });

@@ -3,6 +3,11 @@ import { describe, test } from "node:test";
 import { validateConfig } from "../src/config.ts";
 import { buildTestStack, CONTROL_PROJECT, ofType, serviceAccountMember, testConfig } from "./harness.ts";
 
+const RUNTIMES = {
+  gateway: serviceAccountMember("wsapi-gateway"),
+  control: serviceAccountMember("wsapi-control"),
+  provisioner: serviceAccountMember("wsapi-provisioner"),
+};
 const SECRETS = ["WSAPI_DATA_KEYS", "WSAPI_API_KEY_PEPPER", "WSAPI_GATEWAY_SIGNING_KEY"];
 
 describe("secrets in Secret Manager", () => {
@@ -18,7 +23,7 @@ describe("secrets in Secret Manager", () => {
     }
   });
 
-  test("each secret is readable by exactly the functions and gateway accounts", async () => {
+  test("each secret is readable by exactly the identities whose functions declare it", async () => {
     const { resources } = await buildTestStack();
     const accessGrants = ofType(resources, "gcp:secretmanager/secretIamMember:SecretIamMember");
     for (const secretId of SECRETS) {
@@ -30,20 +35,41 @@ describe("secrets in Secret Manager", () => {
         .sort();
       assert.deepEqual(
         readers,
-        [serviceAccountMember("wsapi-functions"), serviceAccountMember("wsapi-gateway")],
+        // api, dashboard and the provisioning functions declare all three (functions/src/triggers).
+        [RUNTIMES.control, RUNTIMES.gateway, RUNTIMES.provisioner],
         secretId,
       );
     }
   });
 
-  test("besides reading, only the data-key ring may list versions, and nobody may manage secrets", async () => {
+  test("besides reading, only builders of the data-key ring may list versions, and nobody may manage secrets", async () => {
     const { resources } = await buildTestStack();
     const grants = ofType(resources, "gcp:secretmanager/secretIamMember:SecretIamMember");
     const others = grants.filter((g) => g.inputs.role !== "roles/secretmanager.secretAccessor");
     assert.deepEqual(others.map((g) => [g.inputs.secretId, g.inputs.role, g.inputs.member]).sort(), [
-      ["WSAPI_DATA_KEYS", "roles/secretmanager.viewer", serviceAccountMember("wsapi-functions")],
-      ["WSAPI_DATA_KEYS", "roles/secretmanager.viewer", serviceAccountMember("wsapi-gateway")],
+      ["WSAPI_DATA_KEYS", "roles/secretmanager.viewer", RUNTIMES.control],
+      ["WSAPI_DATA_KEYS", "roles/secretmanager.viewer", RUNTIMES.gateway],
+      ["WSAPI_DATA_KEYS", "roles/secretmanager.viewer", RUNTIMES.provisioner],
     ]);
+  });
+
+  test("secret grants follow the functions: an identity that runs no function reads nothing", async () => {
+    const config = testConfig();
+    const functions = Object.fromEntries(
+      Object.entries(config.deployment.functions).map(([name, spec]) => [
+        name,
+        spec.identity === "provisioner" ? { ...spec, identity: "controlPlane" as const } : spec,
+      ]),
+    );
+    const { resources } = await buildTestStack({
+      ...config,
+      deployment: { ...config.deployment, functions },
+    });
+    const grants = ofType(resources, "gcp:secretmanager/secretIamMember:SecretIamMember");
+    assert.deepEqual(
+      grants.filter((g) => g.inputs.member === RUNTIMES.provisioner),
+      [],
+    );
   });
 
   test("no Secret Manager role is granted project-wide, to anyone", async () => {
