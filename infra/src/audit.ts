@@ -1,62 +1,59 @@
 import * as gcp from "@pulumi/gcp";
+import { buildBreakGlass } from "./breakGlass.ts";
 import type { InfraConfig } from "./config.ts";
+import { buildLogArchive } from "./logging.ts";
 
-/** Services whose reads and writes of data are logged, not only their admin activity. */
+/** Control plane: secrets, Firestore, the accounts it holds, and the Cloud Run services behind the functions. */
 export const AUDITED_SERVICES = [
   "secretmanager.googleapis.com",
   "datastore.googleapis.com",
   "iam.googleapis.com",
+  "run.googleapis.com",
+] as const;
+
+/**
+ * Cells: instance accounts are created here (IAM), instance secrets live here (Secret Manager), and
+ * the provisioner creates, reads and changes instance services here (Cloud Run admin API).
+ */
+export const CELL_AUDITED_SERVICES = [
+  "iam.googleapis.com",
+  "secretmanager.googleapis.com",
+  "run.googleapis.com",
 ] as const;
 
 export const AUDIT_LOG_TYPES = ["ADMIN_READ", "DATA_READ", "DATA_WRITE"] as const;
 
-/** The CEL condition that makes a break-glass grant stop working by itself. */
-export function breakGlassCondition(expiresAt: string) {
-  return {
-    title: "break-glass window",
-    description: `Operator access expires at ${expiresAt}; see infra/README.md, Break-glass.`,
-    expression: `request.time < timestamp("${expiresAt}")`,
-  };
-}
+const auditLogConfigs = AUDIT_LOG_TYPES.map((logType) => ({ logType }));
+const short = (service: string) => service.split(".")[0];
 
 /**
- * Data-access audit logs in the control plane, plus IAM data access in each cell project where
- * instance service accounts are created. Human access exists only inside an expiring window.
+ * Data Access audit logs in the control plane and in every cell project, routed to a locked bucket
+ * (logging.ts); human access only through approved, expiring Privileged Access Manager grants
+ * (breakGlass.ts).
  */
 export function buildAudit(config: InfraConfig) {
   const auditConfigs = AUDITED_SERVICES.map(
     (service) =>
-      new gcp.projects.IAMAuditConfig(`audit-${service.split(".")[0]}`, {
+      new gcp.projects.IAMAuditConfig(`audit-${short(service)}`, {
         project: config.project,
         service,
-        auditLogConfigs: AUDIT_LOG_TYPES.map((logType) => ({ logType })),
+        auditLogConfigs,
       }),
   );
   const cellProjects = [...new Set(config.cells.map((cell) => cell.project))].filter(
     (p) => p !== config.project,
   );
-  const cellAuditConfigs = cellProjects.map(
-    (project) =>
-      new gcp.projects.IAMAuditConfig(`audit-iam-${project}`, {
-        project,
-        service: "iam.googleapis.com",
-        auditLogConfigs: AUDIT_LOG_TYPES.map((logType) => ({ logType })),
-      }),
+  const cellAuditConfigs = cellProjects.flatMap((project) =>
+    CELL_AUDITED_SERVICES.map(
+      (service) =>
+        new gcp.projects.IAMAuditConfig(`audit-${short(service)}-${project}`, {
+          project,
+          service,
+          auditLogConfigs,
+        }),
+    ),
   );
-
-  const { group, roles, expiresAt } = config.breakGlass;
-  // Without an open window the operators' group holds no role at all.
-  const breakGlass =
-    expiresAt === undefined
-      ? []
-      : roles.map(
-          (role) =>
-            new gcp.projects.IAMMember(`break-glass-${role.replace(/^roles\//, "").replace(/\W/g, "-")}`, {
-              project: config.project,
-              role,
-              member: `group:${group}`,
-              condition: breakGlassCondition(expiresAt),
-            }),
-        );
-  return { auditConfigs, cellAuditConfigs, breakGlass };
+  const logArchive = buildLogArchive(config);
+  const breakGlass = buildBreakGlass(config);
+  return { auditConfigs, cellAuditConfigs, logArchive, breakGlass };
 }

@@ -137,11 +137,14 @@ export interface RateLimit {
 }
 
 export interface BreakGlass {
-  /** Google group of operators; the only human principal this program ever binds. */
+  /** Google group of operators: eligible to request the break-glass entitlement, holding no role otherwise. */
   group: string;
+  /** Google group whose members approve or deny each request; must differ from `group`. */
+  approvers: string;
+  /** Roles an approved request carries, on the control-plane and every cell project. */
   roles: string[];
-  /** RFC 3339 time after which the grant stops working; no binding exists while unset. */
-  expiresAt: string | undefined;
+  /** Refused: the expiring IAM binding it opened was replaced by Privileged Access Manager. */
+  expiresAt?: string | undefined;
 }
 
 export interface IdentityProviders {
@@ -166,7 +169,8 @@ export interface InfraConfig {
   natIpsPerRegion: number;
   authorizedDomains: string[];
   identity: IdentityProviders;
-  rateLimits: { perApiKey: RateLimit; perIp: RateLimit };
+  /** The edge throttle, per client IP, for every request; the per-key limit is the gateway's, by plan. */
+  rateLimits: { perIp: RateLimit };
   breakGlass: BreakGlass;
   /** Members (service accounts or groups) allowed to push instance images. */
   imagePublishers: string[];
@@ -185,7 +189,7 @@ export const SECRET_READING_ROLES = [
 /** Interval values Cloud Armor accepts for rate-based rules. */
 const ARMOR_INTERVALS = [10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600];
 
-/** A break-glass window longer than this is a standing grant in disguise. */
+/** A break-glass grant longer than this is a standing grant in disguise. */
 export const MAX_BREAK_GLASS_HOURS = 24;
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -211,7 +215,7 @@ function checkRateLimit(name: string, limit: RateLimit, errors: string[]): void 
   }
 }
 
-function checkBreakGlass(breakGlass: BreakGlass, now: Date, errors: string[]): void {
+function checkBreakGlass(breakGlass: BreakGlass, errors: string[]): void {
   for (const role of breakGlass.roles) {
     if ((PRIMITIVE_ROLES as readonly string[]).includes(role)) {
       errors.push(`breakGlass.roles must not contain primitive role ${role}`);
@@ -220,13 +224,19 @@ function checkBreakGlass(breakGlass: BreakGlass, now: Date, errors: string[]): v
       errors.push(`breakGlass.roles must not contain ${role}: rotation only adds versions`);
     }
   }
-  if (breakGlass.expiresAt === undefined) return;
-  if (!/^[^\s@]+@[^\s@]+$/.test(breakGlass.group)) errors.push("breakGlass.group must be a group email");
-  const expiry = Date.parse(breakGlass.expiresAt);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(breakGlass.expiresAt) || Number.isNaN(expiry)) {
-    errors.push("breakGlass.expiresAt must be an RFC 3339 UTC time such as 2030-01-01T12:00:00Z");
-  } else if (expiry - now.getTime() > MAX_BREAK_GLASS_HOURS * 3_600_000) {
-    errors.push(`breakGlass.expiresAt must be at most ${MAX_BREAK_GLASS_HOURS} hours from now`);
+  if (breakGlass.expiresAt !== undefined) {
+    errors.push(
+      "breakGlass.expiresAt is no longer read: request a Privileged Access Manager grant (infra/README.md, Break-glass)",
+    );
+  }
+  // Neither group set: no entitlement, so no human access at all (a warning says so at `pulumi up`).
+  if (breakGlass.group === "" && breakGlass.approvers === "") return;
+  if (breakGlass.roles.length === 0) errors.push("breakGlass.roles must list at least one role");
+  const email = /^[^\s@]+@[^\s@]+$/;
+  if (!email.test(breakGlass.group)) errors.push("breakGlass.group must be a group email");
+  if (!email.test(breakGlass.approvers)) errors.push("breakGlass.approvers must be a group email");
+  else if (breakGlass.approvers.toLowerCase() === breakGlass.group.toLowerCase()) {
+    errors.push("breakGlass.approvers must differ from breakGlass.group: nobody approves their own request");
   }
 }
 
@@ -261,7 +271,7 @@ function checkCells(config: InfraConfig, errors: string[]): void {
 }
 
 /** Validates a whole config at once so an operator sees every mistake in one `pulumi up`. */
-export function validateConfig(config: InfraConfig, now: Date = new Date()): InfraConfig {
+export function validateConfig(config: InfraConfig): InfraConfig {
   const errors: string[] = [];
   // region and apiServiceName exist for the modules that read them; they cannot differ from deployment.json.
   if (config.region !== config.deployment.region)
@@ -271,9 +281,8 @@ export function validateConfig(config: InfraConfig, now: Date = new Date()): Inf
   if (!Number.isInteger(config.natIpsPerRegion) || config.natIpsPerRegion < 1) {
     errors.push("natIpsPerRegion must be a positive integer");
   }
-  checkRateLimit("rateLimits.perApiKey", config.rateLimits.perApiKey, errors);
   checkRateLimit("rateLimits.perIp", config.rateLimits.perIp, errors);
-  checkBreakGlass(config.breakGlass, now, errors);
+  checkBreakGlass(config.breakGlass, errors);
   for (const member of config.imagePublishers) {
     if (!MEMBER.test(member))
       errors.push(`imagePublishers: "${member}" must be a serviceAccount: or group: member`);
@@ -312,6 +321,11 @@ export function loadConfig(deployment: Deployment = readDeployment()): InfraConf
   }
   const breakGlass = wsapi.getObject<Partial<BreakGlass>>("breakGlass") ?? {};
   const rateLimits = wsapi.getObject<Partial<InfraConfig["rateLimits"]>>("rateLimits") ?? {};
+  if ("perApiKey" in rateLimits) {
+    throw new Error(
+      "wsapi:rateLimits.perApiKey is no longer read: the gateway limits each key by plan (infra/README.md)",
+    );
+  }
   const rawCells = wsapi.requireObject<RawCell[]>("cells");
   return validateConfig({
     project,
@@ -330,12 +344,12 @@ export function loadConfig(deployment: Deployment = readDeployment()): InfraConf
       githubClientSecret: wsapi.requireSecret("githubClientSecret"),
     },
     rateLimits: {
-      perApiKey: rateLimits.perApiKey ?? { count: 1200, intervalSec: 60 },
       perIp: rateLimits.perIp ?? { count: 2400, intervalSec: 60 },
     },
     breakGlass: {
       group: breakGlass.group ?? "",
       roles: breakGlass.roles ?? ["roles/logging.viewer", "roles/run.viewer", "roles/datastore.viewer"],
+      approvers: breakGlass.approvers ?? "",
       expiresAt: breakGlass.expiresAt,
     },
     imagePublishers: wsapi.getObject<string[]>("imagePublishers") ?? [],

@@ -41,6 +41,11 @@ export function projectNumber(projectId: string): string {
   return String(100_000_000_000 + hash);
 }
 
+/** The writer identity Cloud Logging gives a project's sinks (its logging service agent). */
+export function logSinkWriter(projectId: string): string {
+  return `serviceAccount:service-${projectNumber(projectId)}@gcp-sa-logging.iam.gserviceaccount.com`;
+}
+
 /** Fills in the outputs Google would compute, so dependent resources see realistic values. */
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const project = String(inputs.project ?? CONTROL_PROJECT);
@@ -58,6 +63,8 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
     case "gcp:compute/globalAddress:GlobalAddress":
     case "gcp:compute/address:Address":
       return { address: "203.0.113.10" };
+    case "gcp:logging/projectSink:ProjectSink":
+      return { writerIdentity: logSinkWriter(project) };
     case "gcp:artifactregistry/repository:Repository":
       return { name: inputs.repositoryId, registryUri: `registry.test/${project}/${inputs.repositoryId}` };
     default:
@@ -89,7 +96,6 @@ pulumi.runtime.setMocks(
 );
 
 export function testConfig(overrides: Partial<InfraConfig> = {}): InfraConfig {
-  const inTwoHours = new Date(Date.now() + 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z");
   return {
     project: CONTROL_PROJECT,
     deployment: DEPLOYMENT,
@@ -106,11 +112,11 @@ export function testConfig(overrides: Partial<InfraConfig> = {}): InfraConfig {
       githubClientId: "github-client-id",
       githubClientSecret: pulumi.secret("github-client-secret"),
     },
-    rateLimits: { perApiKey: { count: 1200, intervalSec: 60 }, perIp: { count: 2400, intervalSec: 60 } },
+    rateLimits: { perIp: { count: 2400, intervalSec: 60 } },
     breakGlass: {
       group: "wsapi-oncall@wsapi.test",
+      approvers: "wsapi-approvers@wsapi.test",
       roles: ["roles/logging.viewer", "roles/run.viewer"],
-      expiresAt: inTwoHours,
     },
     imagePublishers: ["serviceAccount:ci@wsapi-prod.iam.gserviceaccount.com"],
     cells: [
