@@ -49,6 +49,8 @@ export interface MetadataOptions {
   /** Other accounts it serves tokens for (`service-accounts/<email>/…`), so tests can act as them. */
   otherAccounts?: string[];
   now?: () => number;
+  /** One line per request (method, path without the query, status), e.g. to .wsapi/logs/metadata.log. */
+  log?: (line: string) => void;
 }
 
 export interface MetadataServer {
@@ -148,6 +150,12 @@ export async function startMetadataServer(options: MetadataOptions): Promise<Met
   }
 
   const server = createServer((req, res) => {
+    if (options.log) {
+      const path = (req.url ?? "/").split("?")[0];
+      res.once("finish", () =>
+        options.log?.(`${new Date(now()).toISOString()} ${req.method} ${path} ${res.statusCode}`),
+      );
+    }
     answer(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "metadata-flavor": "Google" });
       res.end(String(error));

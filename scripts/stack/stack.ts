@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
 import { startControl } from "./control.js";
@@ -126,6 +126,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     port: PORTS.metadata,
     projectId: PROJECT_ID,
     ...localAccounts(PROJECT_ID),
+    log: (line) => appendFileSync(`${options.logDir}/metadata.log`, `${line}\n`),
   });
   const supervisor = await startSupervisor({
     port: PORTS.supervisor,
