@@ -75,6 +75,30 @@ export function memoryDeliveryStore() {
     async deletePayload(deliveryId) {
       payloads.delete(deliveryId);
     },
+    async setPayloadExpiry(deliveryId, expireAt) {
+      const held = payloads.get(deliveryId);
+      if (held) held.expireAt = expireAt;
+    },
+    async deleteInstanceData(accountId, instanceId, limit) {
+      const owned = (ref: { accountId: string; instanceId: string }) =>
+        ref.accountId === accountId && ref.instanceId === instanceId;
+      const victims = [...records.values()].filter(owned).slice(0, limit);
+      let deleted = 0;
+      for (const record of victims) {
+        deleted += 2 + (attempts.get(key(record))?.length ?? 0);
+        records.delete(key(record));
+        attempts.delete(key(record));
+        payloads.delete(record.deliveryId);
+      }
+      if (victims.length > 0) return deleted;
+      for (const name of [...endpoints.keys()]) {
+        if (name.startsWith(`${accountId}/${instanceId}/`)) {
+          endpoints.delete(name);
+          deleted++;
+        }
+      }
+      return deleted;
+    },
     async getEndpoint(accountId, instanceId, endpointId) {
       const found = endpoints.get(`${accountId}/${instanceId}/${endpointId}`);
       return found && clone(found);

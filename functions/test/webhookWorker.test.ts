@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
-import { GONE_REASON, type HttpOutcome } from "../src/core/webhooks/delivery.js";
+import {
+  GONE_REASON,
+  type HttpOutcome,
+  PAYLOAD_GRACE_MS,
+  SCHEDULE_SPAN_MS,
+} from "../src/core/webhooks/delivery.js";
 import { enqueueDeliveries, type OutgoingEvent } from "../src/core/webhooks/enqueue.js";
 import { handleDeliveryTask, MAX_EARLY_WAIT_MS, TaskNotDueError } from "../src/core/webhooks/worker.js";
 import { webhookWorld } from "./webhookMemory.js";
@@ -68,10 +73,13 @@ describe("webhook delivery worker", () => {
     assert.equal(world.deliveries.payloads.size, 0, "the held payload is deleted once delivered");
   });
 
-  it("stores and logs metadata only; payloads exist only as ciphertext", async () => {
+  it("stores and logs metadata only; the content is held once, as ciphertext, never in a task", async () => {
     const world = webhookWorld({ respond: () => status(503) });
     await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [event(1)]);
-    const taskPayload = world.queued.queue[0]!.task.payload;
+    const [held] = world.deliveries.payloads.values();
+    const taskPayload = held!.envelope;
+    assert.equal(world.deliveries.payloads.size, 1);
+    assert.ok(!("payload" in world.queued.queue[0]!.task), "tasks carry ids only");
     await world.drain(3);
     const stored = JSON.stringify([
       [...world.deliveries.records.values()],
@@ -200,10 +208,47 @@ describe("webhook delivery worker", () => {
     assert.match(world.logLines.at(-1)!, /taskRejected/);
     await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [event(1)]);
     const task = world.queued.queue.shift()!.task;
-    const [version, key, iv, body, tag] = task.payload.split(".");
-    const forged = [version, key, iv, `${body!.startsWith("A") ? "B" : "A"}${body!.slice(1)}`, tag].join(".");
-    await handleDeliveryTask({ ...task, payload: forged }, world.deps);
+    const held = world.deliveries.payloads.get(task.deliveryId)!;
+    const [version, key, iv, body, tag] = held.envelope.split(".");
+    held.envelope = [version, key, iv, `${body!.startsWith("A") ? "B" : "A"}${body!.slice(1)}`, tag].join(
+      ".",
+    );
+    await handleDeliveryTask(task, world.deps);
     assert.equal(world.sent.length, 0);
     assert.equal([...world.deliveries.records.values()][0]!.state, "cancelled");
+    assert.equal(world.deliveries.payloads.size, 0, "a payload no key opens is not kept");
+  });
+
+  it("holds the content only as long as the schedule needs it: next attempt + 24 h, then 24 h after giving up", async () => {
+    const world = webhookWorld({ respond: () => status(500) });
+    const start = world.clock.now();
+    await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [event(1)]);
+    const first = [...world.deliveries.payloads.values()][0]!;
+    const firstTask = world.queued.queue[0]!.task;
+    assert.equal(first.expireAt, start + PAYLOAD_GRACE_MS, "first attempt due now: held for the grace");
+    await world.drain(1);
+    const [record] = world.deliveries.records.values();
+    assert.equal(record!.state, "pending");
+    assert.equal(first.expireAt, record!.nextAttemptAt! + PAYLOAD_GRACE_MS, "moved on with the schedule");
+    await world.drain();
+    const [done] = world.deliveries.records.values();
+    assert.equal(done!.state, "exhausted");
+    assert.equal(first.expireAt, world.clock.now() + PAYLOAD_GRACE_MS, "24 h for a manual retry, no more");
+    assert.ok(first.expireAt - start <= SCHEDULE_SPAN_MS + PAYLOAD_GRACE_MS);
+    world.clock.advance(PAYLOAD_GRACE_MS + 1);
+    await handleDeliveryTask(
+      { ...firstTask, trigger: "manual", seq: 1, dueAt: world.clock.now() },
+      world.deps,
+    );
+    assert.equal(world.deliveries.payloads.size, 0, "an expired payload is never used, and is deleted");
+  });
+
+  it("runs a task queued by the previous version (payload inside) from the held copy", async () => {
+    const world = webhookWorld();
+    await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [event(1)]);
+    const task = world.queued.queue.shift()!.task;
+    await handleDeliveryTask({ ...task, payload: "v1.old.task.payload.ignored" }, world.deps);
+    assert.equal(world.sent.length, 1);
+    assert.ok(world.sent[0]!.body.includes(SENTINEL));
   });
 });

@@ -8,6 +8,7 @@ import type { DeliveryStore, EndpointStatus, NewDelivery } from "../../core/webh
 // `expireAt` (a Timestamp) for Firestore's TTL policies.
 export const PAYLOADS = "deliveryPayloads";
 const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
 // Two writes per delivery; a batch holds at most 500.
 const BATCH_DELIVERIES = 200;
 
@@ -135,6 +136,38 @@ export function firestoreDeliveryStore(db: Firestore): DeliveryStore {
 
     async deletePayload(deliveryId) {
       await payloads.doc(deliveryId).delete();
+    },
+
+    async setPayloadExpiry(deliveryId, expireAt) {
+      try {
+        await payloads.doc(deliveryId).update({ expireAt: Timestamp.fromMillis(expireAt) });
+      } catch (error) {
+        if ((error as { code?: number }).code !== NOT_FOUND) throw error;
+      }
+    },
+
+    // Payload ids are the delivery ids, so no query over deliveryPayloads is needed.
+    async deleteInstanceData(accountId, instanceId, limit) {
+      const instance = instanceDoc(accountId, instanceId);
+      const [deliveries, endpoints] = await Promise.all([
+        instance.collection("deliveries").limit(limit).get(),
+        instance.collection("webhookEndpoints").limit(limit).get(),
+      ]);
+      let deleted = 0;
+      for (const delivery of deliveries.docs) {
+        const attempts = await delivery.ref.collection("attempts").get();
+        const batch = db.batch();
+        for (const attempt of attempts.docs) batch.delete(attempt.ref);
+        batch.delete(payloads.doc(delivery.id));
+        batch.delete(delivery.ref);
+        await batch.commit();
+        deleted += attempts.size + 2;
+      }
+      if (deliveries.size > 0) return deleted;
+      const batch = db.batch();
+      for (const endpoint of endpoints.docs) batch.delete(endpoint.ref);
+      if (endpoints.size > 0) await batch.commit();
+      return endpoints.size;
     },
 
     async getEndpoint(accountId, instanceId, endpointId) {

@@ -135,7 +135,7 @@ export async function retryDelivery(deps: WebhookDashboardDeps, accountId: strin
   const held = await deps.deliveries.getPayload(deliveryId);
   const missing = new ApiError(
     "NOT_FOUND",
-    "No retryable delivery with this id (payloads are held for 7 days).",
+    "No retryable delivery with this id (event content is held until 24 hours after the last attempt).",
   );
   if (!held || held.ref.accountId !== accountId || held.expireAt <= now) throw missing;
   const record = await deps.deliveries.get(held.ref);
@@ -154,7 +154,6 @@ export async function retryDelivery(deps: WebhookDashboardDeps, accountId: strin
     trigger: "manual" as const,
     seq: record.manualAttempts + 1,
     dueAt: now,
-    payload: held.envelope,
   };
   const queued = await deps.tasks.enqueue(task, { id: taskIdFor(task), delaySeconds: 0 });
   return { deliveryId, queued: queued === "enqueued" };

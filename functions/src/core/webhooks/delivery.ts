@@ -1,12 +1,28 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { nextRetryDelay, parseRetryAfter, type ScheduleOptions } from "./schedule.js";
+import {
+  JITTER_RATIO,
+  nextRetryDelay,
+  parseRetryAfter,
+  RETRY_DELAYS_MS,
+  type ScheduleOptions,
+} from "./schedule.js";
 
 // A delivery is one event on its way to one endpoint (webhook URL); each try is an attempt.
 // Records hold metadata only: ids, event type, status codes, timings. Never the event's content.
 export const DELIVERY_LOG_TTL_MS = 30 * 24 * 3600_000;
-/** How long the encrypted payload stays available for a manual retry (deleted once delivered). */
-export const PAYLOAD_TTL_MS = 7 * 24 * 3600_000;
+/**
+ * The event's content lives in one place only: the AES-GCM envelope in deliveryPayloads/{deliveryId}
+ * (tasks carry ids). It is held until PAYLOAD_GRACE_MS after the next scheduled attempt is due
+ * (moved on by each attempt; the grace covers a late queue and task re-runs), then for
+ * PAYLOAD_GRACE_MS after the delivery gives up (the dashboard's manual retry), and deleted at once
+ * when delivered or cancelled. Longest hold: SCHEDULE_SPAN_MS (about 83 h) plus the grace.
+ */
+export const PAYLOAD_GRACE_MS = 24 * 3600_000;
+/** The longest the whole retry schedule can take: every delay at its largest jitter. */
+export const SCHEDULE_SPAN_MS = Math.ceil(
+  RETRY_DELAYS_MS.reduce((sum, delay) => sum + delay, 0) * (1 + JITTER_RATIO),
+);
 /** Cloud Tasks holds at most 1 MB per task and Firestore 1 MiB per document, ciphertext included. */
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
 
@@ -83,8 +99,8 @@ export const DeliveryTask = z.object({
   trigger: z.enum(["scheduled", "manual"]),
   seq: z.number().int().min(1).max(10_000),
   dueAt: z.number().int().nonnegative(),
-  /** AES-GCM envelope of a DeliveryPayload, bound to the delivery id. */
-  payload: z.string().min(1).max(1_000_000),
+  // No payload: the content is read from deliveryPayloads at attempt time (tasks queued by an older
+  // version still carry `payload`; zod drops the unknown key and the stored envelope is used).
 });
 export type DeliveryTask = z.infer<typeof DeliveryTask>;
 
@@ -132,6 +148,20 @@ export function describeOutcome(outcome: HttpOutcome): string | null {
   if (outcome.kind === "error") return `${outcome.error}: ${outcome.detail}`.slice(0, 300);
   if (outcome.status >= 300 && outcome.status < 400) return `redirect ${outcome.status} (not followed)`;
   return outcome.status >= 200 && outcome.status < 300 ? null : `HTTP ${outcome.status}`;
+}
+
+/**
+ * Until when the envelope is held, given the delivery's state after an event: null = delete now.
+ * While the schedule runs: its next attempt plus the grace; once it gave up (exhausted, disabled):
+ * the grace from now, for a manual retry; delivered or cancelled: nothing to keep.
+ */
+export function payloadExpiry(
+  record: Pick<DeliveryRecord, "state" | "nextAttemptAt">,
+  now: number,
+): number | null {
+  if (record.state === "delivered" || record.state === "cancelled") return null;
+  if (record.state === "pending") return (record.nextAttemptAt ?? now) + PAYLOAD_GRACE_MS;
+  return now + PAYLOAD_GRACE_MS;
 }
 
 export type OutcomeClass = "succeeded" | "gone" | "failed";
@@ -224,7 +254,7 @@ export function decideAttempt(
     lastStatusCode: attempt.statusCode,
     lastError: attempt.error,
     updatedAt: now,
-    ...(state === "delivered" ? { payloadExpiresAt: null } : {}),
+    payloadExpiresAt: payloadExpiry({ state, nextAttemptAt }, now),
   };
   return { attempt, patch, ...(next ? { next } : {}), disableEndpoint: result === "gone" };
 }

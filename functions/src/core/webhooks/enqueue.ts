@@ -7,8 +7,8 @@ import {
   deliveryIdFor,
   endpointIdFor,
   MAX_PAYLOAD_BYTES,
-  PAYLOAD_TTL_MS,
   payloadContext,
+  payloadExpiry,
   redactEndpoint,
   taskIdFor,
 } from "./delivery.js";
@@ -16,8 +16,8 @@ import type { WebhookLogEvents } from "./logs.js";
 import type { DeliveryStore, DeliveryTasks, NewDelivery } from "./ports.js";
 import { type AddressMode, checkWebhookUrl } from "./ssrf.js";
 
-// Turns events into deliveries: a log record, the payload encrypted for the task (and held for
-// manual retries), and the first task. Repeating an enqueue creates nothing new.
+// Turns events into deliveries: a log record, the payload encrypted and held in one place
+// (deliveryPayloads; tasks carry ids only), and the first task. Repeating an enqueue creates nothing new.
 export interface EnqueueDeps {
   deliveries: DeliveryStore;
   tasks: DeliveryTasks;
@@ -70,6 +70,7 @@ export async function enqueueDeliveries(
     unique.map(async (event) => {
       const deliveryId = deliveryIdFor(accountId, instanceId, event.eventId, url);
       const refusal = refusalOf(check.ok ? undefined : check.reason, event.body);
+      const heldUntil = refusal ? null : payloadExpiry({ state: "pending", nextAttemptAt: now }, now);
       const record: DeliveryRecord = {
         accountId,
         instanceId,
@@ -89,9 +90,9 @@ export async function enqueueDeliveries(
         createdAt: now,
         updatedAt: now,
         expireAt: now + DELIVERY_LOG_TTL_MS,
-        payloadExpiresAt: refusal ? null : now + PAYLOAD_TTL_MS,
+        payloadExpiresAt: heldUntil,
       };
-      if (refusal) return { record };
+      if (refusal || heldUntil === null) return { record };
       const payload = JSON.stringify({
         url,
         eventId: event.eventId,
@@ -99,17 +100,15 @@ export async function enqueueDeliveries(
         body: event.body,
       });
       const envelope = await encrypt(deps.keyRing, payload, payloadContext(deliveryId));
-      return { record, payload: { envelope, expireAt: now + PAYLOAD_TTL_MS } };
+      return { record, payload: { envelope, expireAt: heldUntil } };
     }),
   );
   const stored = await deps.deliveries.createMany(prepared);
-  const firstAttempts = stored.flatMap((record, index) => {
-    const envelope = prepared[index]!.payload?.envelope;
-    return envelope && record.state === "pending" && record.scheduledAttempts === 0
-      ? [{ record, envelope }]
-      : [];
-  });
-  await forEachLimited(firstAttempts, ENQUEUE_CONCURRENCY, ({ record, envelope }) => {
+  const firstAttempts = stored.filter(
+    (record, index) =>
+      prepared[index]!.payload !== undefined && record.state === "pending" && record.scheduledAttempts === 0,
+  );
+  await forEachLimited(firstAttempts, ENQUEUE_CONCURRENCY, (record) => {
     const task = {
       v: 1 as const,
       accountId,
@@ -118,7 +117,6 @@ export async function enqueueDeliveries(
       trigger: "scheduled" as const,
       seq: 1,
       dueAt: now,
-      payload: envelope,
     };
     return deps.tasks.enqueue(task, { id: taskIdFor(task), delaySeconds: 0 });
   });

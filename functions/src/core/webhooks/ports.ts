@@ -45,6 +45,13 @@ export interface DeliveryStore {
     deliveryId: string,
   ): Promise<{ ref: DeliveryRef; envelope: string; expireAt: number } | undefined>;
   deletePayload(deliveryId: string): Promise<void>;
+  /** Moves the held payload's expiry (its TTL); a payload already gone stays gone. */
+  setPayloadExpiry(deliveryId: string, expireAt: number): Promise<void>;
+  /**
+   * Deletes up to `limit` deliveries of an instance with their attempts and held payloads, then
+   * (once no delivery is left) its endpoint records; answers how many documents went, 0 when none is left.
+   */
+  deleteInstanceData(accountId: string, instanceId: string, limit: number): Promise<number>;
   getEndpoint(accountId: string, instanceId: string, endpointId: string): Promise<EndpointStatus | undefined>;
   setEndpoint(accountId: string, instanceId: string, status: EndpointStatus): Promise<void>;
 }

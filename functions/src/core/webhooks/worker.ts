@@ -56,7 +56,12 @@ async function enqueueNext(deps: WorkerDeps, task: DeliveryTask, seq: number, du
 
 /** What must follow a recorded attempt; safe to repeat when a task is re-run. */
 async function followUps(deps: WorkerDeps, task: DeliveryTask, record: DeliveryRecord) {
-  if (record.state === "delivered") await deps.deliveries.deletePayload(record.deliveryId);
+  // The held payload follows the record: deleted once delivered, else held as payloadExpiry says.
+  if (record.payloadExpiresAt === null || record.state === "delivered") {
+    await deps.deliveries.deletePayload(record.deliveryId);
+  } else {
+    await deps.deliveries.setPayloadExpiry(record.deliveryId, record.payloadExpiresAt);
+  }
   const continues =
     task.trigger === "scheduled" &&
     record.state === "pending" &&
@@ -83,19 +88,31 @@ async function waitUntilDue(deps: WorkerDeps, ref: DeliveryRef, dueAt: number) {
   await deps.sleep(early);
 }
 
-async function openPayload(deps: WorkerDeps, task: DeliveryTask, ref: DeliveryRef) {
+async function cancelForPayload(deps: WorkerDeps, ref: DeliveryRef, reason: string) {
+  await deps.deliveries.setState(ref, ["pending", "exhausted", "disabled"], {
+    state: "cancelled",
+    reason,
+    nextAttemptAt: null,
+    payloadExpiresAt: null,
+    updatedAt: deps.clock.now(),
+  });
+  await deps.deliveries.deletePayload(ref.deliveryId);
+}
+
+/** The content is held only in deliveryPayloads (tasks carry ids); undefined when it cannot be used. */
+async function openPayload(deps: WorkerDeps, ref: DeliveryRef) {
+  const held = await deps.deliveries.getPayload(ref.deliveryId);
+  if (!held || held.expireAt <= deps.clock.now()) {
+    await cancelForPayload(deps, ref, "The event content is no longer held.");
+    return undefined;
+  }
   try {
-    const text = await decryptText(deps.keyRing, task.payload, payloadContext(ref.deliveryId));
+    const text = await decryptText(deps.keyRing, held.envelope, payloadContext(ref.deliveryId));
     return DeliveryPayload.parse(JSON.parse(text));
   } catch (error) {
     if (!(error instanceof DecryptionError)) throw error;
     // A payload no key can open never will: retrying it would only spin.
-    await deps.deliveries.setState(ref, ["pending", "exhausted", "disabled"], {
-      state: "cancelled",
-      reason: "The queued payload could not be decrypted.",
-      nextAttemptAt: null,
-      updatedAt: deps.clock.now(),
-    });
+    await cancelForPayload(deps, ref, "The queued payload could not be decrypted.");
     return undefined;
   }
 }
@@ -136,8 +153,8 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
     return deps.logs.deliverySkipped(ref, "endpoint disabled");
   }
 
-  const payload = await openPayload(deps, task, ref);
-  if (!payload) return deps.logs.deliverySkipped(ref, "payload cannot be decrypted");
+  const payload = await openPayload(deps, ref);
+  if (!payload) return deps.logs.deliverySkipped(ref, "payload missing, expired or undecryptable");
   const startedAt = deps.clock.now();
   const material = await signingMaterial(deps.secrets, instance, startedAt);
   const authHeader = instance.settings.webhookAuthHeader;
