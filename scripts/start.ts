@@ -10,7 +10,7 @@ function quickstart(stack: Stack): string {
     "",
     "Quickstart:",
     `  curl -s -X POST ${urls.dashboard}/v1/signup -H 'content-type: application/json' \\`,
-    `       -d '{"email":"dev@example.com","password":"Correct-Horse-9-Battery"}'`,
+    `       -d '{"email":"dev@example.com","password":"Correct_Horse_9_Battery"}'`,
     `  # then sign in with the Firebase Auth SDK against the auth emulator (${urls.auth}) and`,
     `  # exchange the ID token: curl -i -X POST ${urls.dashboard}/v1/session -d '{"idToken":"…"}'`,
     `  curl -s ${urls.gateway}/account/instances -H 'X-Api-Key: wsk_…'`,

@@ -1,25 +1,76 @@
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Identity Toolkit `passwordPolicyConfig`: what every email/password account must meet. */
-export const PASSWORD_POLICY = {
-  passwordPolicyEnforcementState: "ENFORCE",
-  // Existing accounts with a weaker password must change it at their next sign-in.
-  forceUpgradeOnSignin: true,
-  passwordPolicyVersions: [
-    {
-      customStrengthOptions: {
-        minPasswordLength: 12,
-        maxPasswordLength: 4096,
-        containsLowercaseCharacter: true,
-        containsUppercaseCharacter: true,
-        containsNumericCharacter: true,
-        containsNonAlphanumericCharacter: true,
-      },
-    },
-  ],
+/**
+ * The one password rule, as data: the API (functions/src/core/password.ts) and the dashboard's live
+ * hints (web/src/passwordRules.ts) read the same file. Found relative to this module, like
+ * functions/deployment.json; infra imports no code from functions/.
+ */
+export const PASSWORD_RULE_JSON = new URL("../../functions/src/core/passwordPolicy.json", import.meta.url);
+
+export interface PasswordRule {
+  minLength: number;
+  maxLength: number;
+  characterClasses: Record<string, { requirement: string; characters: string }>;
+}
+
+/**
+ * What Identity Platform counts in each class it can require (its password policy documentation,
+ * and the Firebase Auth SDK's own check: ASCII ranges for letters and digits). The sets are not
+ * configurable, so a rule that counts anything else (`-`, `+`, `=`, non-ASCII letters) would let the
+ * API accept passwords that sign-in then refuses under ENFORCE.
+ */
+export const IDENTITY_PLATFORM_CLASSES: Record<string, string> = {
+  containsLowercaseCharacter: "abcdefghijklmnopqrstuvwxyz",
+  containsUppercaseCharacter: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+  containsNumericCharacter: "0123456789",
+  containsNonAlphanumericCharacter: "^$*.[]{}()?\"!@#%&/\\,><':;|_~`",
 };
 
-export type PasswordPolicy = typeof PASSWORD_POLICY;
+const sameCharacters = (a: string, b: string) => [...a].sort().join("") === [...b].sort().join("");
+
+/** Identity Toolkit `passwordPolicyConfig` for the rule; throws when Identity Platform cannot express it. */
+export function identityPlatformPolicy(rule: PasswordRule) {
+  const errors: string[] = [];
+  if (!Number.isInteger(rule.minLength) || rule.minLength < 6 || rule.minLength > 30)
+    errors.push("minLength must be an integer from 6 to 30");
+  if (!Number.isInteger(rule.maxLength) || rule.maxLength < rule.minLength || rule.maxLength > 4096)
+    errors.push("maxLength must be an integer from minLength to 4096");
+  for (const [name, { characters }] of Object.entries(rule.characterClasses)) {
+    const expected = IDENTITY_PLATFORM_CLASSES[name];
+    if (expected === undefined) errors.push(`${name} is not a class Identity Platform can require`);
+    else if (!sameCharacters(characters, expected))
+      errors.push(`${name} must be exactly Identity Platform's set ${expected}`);
+  }
+  if (errors.length > 0) throw new Error(`invalid password rule:\n- ${errors.join("\n- ")}`);
+  const requires = (name: string) => name in rule.characterClasses;
+  return {
+    passwordPolicyEnforcementState: "ENFORCE",
+    // Existing accounts with a weaker password must change it at their next sign-in.
+    forceUpgradeOnSignin: true,
+    passwordPolicyVersions: [
+      {
+        customStrengthOptions: {
+          minPasswordLength: rule.minLength,
+          maxPasswordLength: rule.maxLength,
+          containsLowercaseCharacter: requires("containsLowercaseCharacter"),
+          containsUppercaseCharacter: requires("containsUppercaseCharacter"),
+          containsNumericCharacter: requires("containsNumericCharacter"),
+          containsNonAlphanumericCharacter: requires("containsNonAlphanumericCharacter"),
+        },
+      },
+    ],
+  };
+}
+
+export function readPasswordRule(): PasswordRule {
+  return JSON.parse(readFileSync(PASSWORD_RULE_JSON, "utf8")) as PasswordRule;
+}
+
+/** Identity Toolkit `passwordPolicyConfig`: what every email/password account must meet. */
+export const PASSWORD_POLICY = identityPlatformPolicy(readPasswordRule());
+
+export type PasswordPolicy = ReturnType<typeof identityPlatformPolicy>;
 
 export interface PasswordPolicyState {
   project: string;

@@ -22,7 +22,7 @@ export function adminDb() {
   return getFirestore(adminApp());
 }
 
-export const STRONG_PASSWORD = "Correct-Horse-9-Battery";
+export const STRONG_PASSWORD = "Correct_Horse_9_Battery";
 
 export function uniqueEmail(label = "user"): string {
   return `${label}-${randomUUID().slice(0, 8)}@example.com`;

@@ -1,15 +1,21 @@
-// The password policy, enforced server-side by POST /v1/signup and by Identity Platform in production.
-const RULES: Array<{ test: (password: string) => boolean; requirement: string }> = [
-  { test: (p) => [...p].length >= 12, requirement: "at least 12 characters" },
-  { test: (p) => /\p{Ll}/u.test(p), requirement: "a lower-case letter" },
-  { test: (p) => /\p{Lu}/u.test(p), requirement: "an upper-case letter" },
-  { test: (p) => /\p{Nd}/u.test(p), requirement: "a digit" },
-  { test: (p) => /[^\p{L}\p{Nd}\s]/u.test(p), requirement: "a symbol" },
-];
+import policy from "./passwordPolicy.json" with { type: "json" };
 
-export const PASSWORD_MAX_LENGTH = 4096;
+// The one password policy, as data (passwordPolicy.json): POST /v1/signup checks it here, the
+// dashboard's live hints (web/src/passwordRules.ts) and the Identity Platform policy
+// (infra/src/password-policy.ts) read the same file, and infra/test/passwordPolicy.test.ts holds all
+// three to it. The character classes are Identity Platform's own: ASCII letters and digits, and as
+// symbols only its documented non-alphanumeric set (so `-`, `+`, `=` and spaces do not count).
+// Lengths count UTF-16 code units, as Identity Platform's `password.length` does.
+export const PASSWORD_POLICY = policy;
 
-/** The requirements the password misses; empty when it passes. */
+export const PASSWORD_MAX_LENGTH = policy.maxLength;
+
+/** The requirements the password misses, in the policy's order; empty when it passes. */
 export function missingPasswordRequirements(password: string): string[] {
-  return RULES.filter((rule) => !rule.test(password)).map((rule) => rule.requirement);
+  const missing: string[] = [];
+  if (password.length < policy.minLength) missing.push(`at least ${policy.minLength} characters`);
+  for (const { requirement, characters } of Object.values(policy.characterClasses)) {
+    if (![...password].some((character) => characters.includes(character))) missing.push(requirement);
+  }
+  return missing;
 }

@@ -1,7 +1,7 @@
-import { missingPasswordRequirements } from "../../../functions/src/core/password";
+import { missingPasswordRequirements, PASSWORD_REQUIREMENTS } from "../passwordRules";
 
-// The server's own rule list (functions/src/core/password.ts), checked as the person types.
-const ALL_REQUIREMENTS = missingPasswordRequirements("");
+// The server's own rule (functions/src/core/passwordPolicy.json), checked as the person types.
+const ALL_REQUIREMENTS = PASSWORD_REQUIREMENTS;
 
 export function PasswordRules(props: { id: string; password: string }) {
   const missing = new Set(missingPasswordRequirements(props.password));
