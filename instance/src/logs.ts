@@ -1,5 +1,8 @@
+import { maskPersonalData } from "../../functions/src/core/contracts/personalData.js";
+
 // Named log events, one JSON line each (Cloud Logging reads `severity` and `message`).
-// Only metadata goes in: never message content, media, tokens, secrets or session state.
+// Only metadata goes in: never message content, media, tokens, secrets or session state; and no
+// phone number or JID, whichever field or transport text carries one (masked in every string).
 
 type Severity = "DEBUG" | "INFO" | "WARNING" | "ERROR";
 export type LogSink = (line: string) => void;
@@ -11,7 +14,8 @@ export interface InstanceLogs {
   tokenRejected(reason: string): void;
   transportConnected(loggedIn: boolean): void;
   transportDisconnected(reason: string, retryInMs: number): void;
-  pairingSucceeded(deviceId: string): void;
+  /** The device's JID names the phone number: it is not logged. */
+  pairingSucceeded(): void;
   loggedOut(reason: string): void;
   eventsDelivered(count: number, pending: number): void;
   eventsDeliveryFailed(reason: string, pending: number, retryInMs: number): void;
@@ -27,7 +31,12 @@ export interface InstanceLogs {
 
 export function createLogs(context: Record<string, unknown>, sink: LogSink = defaultSink): InstanceLogs {
   const log = (severity: Severity, message: string, fields: Record<string, unknown> = {}) =>
-    sink(JSON.stringify({ severity, message, time: new Date().toISOString(), ...context, ...fields }));
+    sink(
+      JSON.stringify(
+        { severity, message, time: new Date().toISOString(), ...context, ...fields },
+        (_key, value) => (typeof value === "string" ? maskPersonalData(value) : value),
+      ),
+    );
   return {
     started: (fields) => log("INFO", "instance.started", fields),
     stopping: (signal) => log("INFO", "instance.stopping", { signal }),
@@ -37,7 +46,7 @@ export function createLogs(context: Record<string, unknown>, sink: LogSink = def
     transportConnected: (loggedIn) => log("INFO", "transport.connected", { loggedIn }),
     transportDisconnected: (reason, retryInMs) =>
       log("WARNING", "transport.disconnected", { reason, retryInMs }),
-    pairingSucceeded: (deviceId) => log("INFO", "session.paired", { deviceId }),
+    pairingSucceeded: () => log("INFO", "session.paired"),
     loggedOut: (reason) => log("INFO", "session.logged_out", { reason }),
     eventsDelivered: (count, pending) => log("DEBUG", "events.delivered", { count, pending }),
     eventsDeliveryFailed: (reason, pending, retryInMs) =>

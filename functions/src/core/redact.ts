@@ -1,5 +1,8 @@
+import { maskPersonalData } from "./contracts/personalData.js";
+
 // Redaction for anything that may reach a log line. Field names that can carry secrets or
-// message content are dropped whole; key-shaped strings are masked wherever they appear.
+// message content are dropped whole; key-shaped strings are masked wherever they appear, and so
+// are WhatsApp JIDs and phone numbers (contracts/personalData.ts).
 const SECRET_FIELDS =
   /^(password|apikey|api_key|x-api-key|secret|token|idtoken|cookie|authorization|text|caption|body|data|vcard|ciphertext|value|webhookauthvalue|signingsecret|eventsigningsecret)$/i;
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
@@ -9,7 +12,9 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 ];
 
 export function redactString(value: string): string {
-  return SECRET_PATTERNS.reduce((text, [pattern, mask]) => text.replace(pattern, mask), value);
+  return maskPersonalData(
+    SECRET_PATTERNS.reduce((text, [pattern, mask]) => text.replace(pattern, mask), value),
+  );
 }
 
 export function redact(value: unknown, depth = 0): unknown {

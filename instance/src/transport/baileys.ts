@@ -202,7 +202,7 @@ class BaileysSession {
     const result = reduceConnectionUpdate(this.phase, update, this.socket?.user?.id ?? this.auth?.meId());
     this.phase = result.phase;
     for (const event of result.events) {
-      if (event.eventType === "logged_in") this.options.logs.pairingSucceeded(event.eventData.deviceId ?? "");
+      if (event.eventType === "logged_in") this.options.logs.pairingSucceeded();
       if (event.eventType === "logged_out") this.options.logs.loggedOut(event.eventData.reason ?? "");
       this.options.onEvent(event);
     }

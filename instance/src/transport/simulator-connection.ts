@@ -121,7 +121,7 @@ export class SimulatorConnection {
         this.qr = undefined;
         this.options.session.save(() => JSON.stringify(this.session ?? null));
         void this.options.session.flush().catch(() => {});
-        this.options.logs.pairingSucceeded(frame.deviceId);
+        this.options.logs.pairingSucceeded();
         this.options.onEvent({ eventType: "logged_in", eventData: { deviceId: frame.deviceId } });
         return;
       case "logged_out":
