@@ -6,6 +6,7 @@ import type { AccountDeps } from "./core/accounts.js";
 import type { WebhookQueue } from "./core/eventIngest.js";
 import { createLogger } from "./core/logs.js";
 import type { InstanceStore } from "./core/ports.js";
+import { TtlCache } from "./core/ttlCache.js";
 import type { WebhookDashboardDeps } from "./core/webhooks/dashboard.js";
 import type { EnqueueDeps } from "./core/webhooks/enqueue.js";
 import { webhookLogEvents } from "./core/webhooks/logs.js";
@@ -80,6 +81,8 @@ export async function buildWebhookDashboardDeps(
 export async function buildWebhookWorkerDeps(core: WebhookCore, config: RuntimeConfig): Promise<WorkerDeps> {
   const { createWebhookHttpClient } = await import("./adapters/webhooks/httpClient.js");
   const base = await enqueueDeps(core, config);
+  // Suspension stops deliveries within 5 s, the same bound as event ingest and API keys.
+  const accountsActive = new TtlCache<boolean>(5_000, 50_000, base.clock);
   return {
     instances: core.instances,
     deliveries: base.deliveries,
@@ -91,5 +94,10 @@ export async function buildWebhookWorkerDeps(core: WebhookCore, config: RuntimeC
     schedule: { scale: scheduleScale(config), random: Math.random },
     logs: base.logs,
     sleep: (ms) => sleep(ms),
+    accountActive: (accountId) =>
+      accountsActive.getOrLoad(
+        accountId,
+        async () => (await core.deps.store.getAccount(accountId))?.status === "active",
+      ),
   };
 }

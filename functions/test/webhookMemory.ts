@@ -164,6 +164,8 @@ export function webhookWorld(
     respond: options.respond ?? ((): HttpOutcome => ({ kind: "response", status: 200, durationMs: 12 })),
   };
   const logLines: string[] = [];
+  /** Accounts the worker sees as suspended. */
+  const suspended = new Set<string>();
   const deps: WorkerDeps = {
     instances: instances.store,
     deliveries: deliveries.store,
@@ -184,6 +186,7 @@ export function webhookWorld(
     sleep: async (ms) => {
       clock.advance(ms);
     },
+    accountActive: async (accountId) => !suspended.has(accountId),
   };
   const enqueueDeps: EnqueueDeps = { ...deps, mode: "local" };
   /** Runs queued tasks in order, moving the clock to each task's due time, until none is left. */
@@ -208,5 +211,6 @@ export function webhookWorld(
     drain,
     logLines,
     script,
+    suspended,
   };
 }

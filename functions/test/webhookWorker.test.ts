@@ -8,7 +8,12 @@ import {
   SCHEDULE_SPAN_MS,
 } from "../src/core/webhooks/delivery.js";
 import { enqueueDeliveries, type OutgoingEvent } from "../src/core/webhooks/enqueue.js";
-import { handleDeliveryTask, MAX_EARLY_WAIT_MS, TaskNotDueError } from "../src/core/webhooks/worker.js";
+import {
+  handleDeliveryTask,
+  MAX_EARLY_WAIT_MS,
+  SUSPENDED_REASON,
+  TaskNotDueError,
+} from "../src/core/webhooks/worker.js";
 import { webhookWorld } from "./webhookMemory.js";
 import { testInstance } from "./webhookSupport.js";
 
@@ -191,6 +196,39 @@ describe("webhook delivery worker", () => {
     const states = [...world.deliveries.records.values()].map((record) => record.state);
     assert.deepEqual(states, ["delivered", "cancelled"]);
     assert.equal(world.deliveries.payloads.size, 0);
+  });
+
+  it("makes no attempt for a suspended account: the delivery is cancelled with the reason, nothing rescheduled", async () => {
+    const world = webhookWorld({ respond: () => status(500) });
+    await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [event(1), event(2)]);
+    // One attempt each fails and schedules the next; then the account is suspended.
+    await world.drain(2);
+    assert.equal(world.sent.length, 2);
+    assert.equal(world.queued.queue.length, 2, "each failed attempt scheduled its next one");
+    world.suspended.add(world.instance.accountId);
+    const [first] = world.deliveries.records.values();
+    const manual = {
+      v: 1 as const,
+      accountId: first!.accountId,
+      instanceId: first!.instanceId,
+      deliveryId: first!.deliveryId,
+      trigger: "manual" as const,
+      seq: 1,
+      dueAt: world.clock.now(),
+    };
+    await handleDeliveryTask(manual, world.deps);
+    await world.drain();
+
+    assert.equal(world.sent.length, 2, "no attempt, scheduled or manual, after the suspension");
+    assert.equal(world.queued.queue.length, 0, "no retry scheduled");
+    for (const record of world.deliveries.records.values()) {
+      assert.equal(record.state, "cancelled");
+      assert.equal(record.reason, SUSPENDED_REASON);
+      assert.equal(record.nextAttemptAt, null);
+      assert.equal(record.attemptCount, 1);
+    }
+    assert.equal(world.deliveries.payloads.size, 0, "the held content is deleted");
+    assert.ok(world.logLines.some((line) => line.includes("account suspended")));
   });
 
   it("records a refused URL as a cancelled delivery with the reason, never attempted", async () => {

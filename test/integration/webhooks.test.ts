@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { adminDb, asUser, type DashboardUser, json, signUpAndSignIn, stack } from "../support/stack.js";
-import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+import { createTenant, eventually, setAccountStatus, type Tenant } from "../support/tenants.js";
 
 // Webhooks end to end: events from a simulated phone and the dashboard's test event travel through
 // the events function, Cloud Tasks and the deliverwebhook handler to a real local receiver that
@@ -292,5 +292,52 @@ describe("signed, durable webhooks through the local stack", () => {
     const [request] = receiver.of(eventId);
     assert.ok(request?.verified, "verified with the new secret");
     new Webhook(old).verify(request!.body, request!.headers as Record<string, string>);
+  });
+
+  // Last: it suspends the tenant (the worker caches account status for 5 s).
+  it("refuses a suspended account's retry (403) and makes no further attempt of its deliveries", {
+    timeout: 90_000,
+  }, async () => {
+    receiver.setPlan((_id, nth) => (nth === 1 ? "hang" : "ok"));
+    const { deliveryId, eventId } = await sendTest();
+    await eventually(
+      async () => receiver.of(eventId).length,
+      (count) => count === 1,
+      30_000,
+    );
+    const { uid } = user();
+    await setAccountStatus(uid, "suspended");
+    try {
+      const retried = await json(
+        "POST",
+        `${dashboard}/v1/deliveries/${deliveryId}/retry`,
+        undefined,
+        asUser(user()),
+      );
+      assert.equal(retried.status, 403, JSON.stringify(retried.body));
+      assert.match(retried.headers.get("content-type") ?? "", /application\/problem\+json/);
+      assert.equal(retried.body.code, "FORBIDDEN");
+      assert.match(String(retried.body.detail), /suspended/);
+      // The hanging attempt times out (15 s); the worker then finds the account suspended.
+      const record = adminDb()
+        .collection("accounts")
+        .doc(uid)
+        .collection("instances")
+        .doc(INSTANCE)
+        .collection("deliveries")
+        .doc(deliveryId);
+      const cancelled = await eventually(
+        async () => (await record.get()).data(),
+        (data) => data?.state === "cancelled",
+        60_000,
+      );
+      assert.equal(cancelled?.state, "cancelled", JSON.stringify(cancelled));
+      assert.match(String(cancelled?.reason), /suspended/);
+      assert.equal(cancelled?.nextAttemptAt, null);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      assert.equal(receiver.of(eventId).length, 1, "no attempt after the suspension");
+    } finally {
+      await setAccountStatus(uid, "active");
+    }
   });
 });

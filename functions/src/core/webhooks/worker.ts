@@ -31,7 +31,11 @@ export interface WorkerDeps {
   schedule: ScheduleOptions;
   logs: WebhookLogEvents;
   sleep: (ms: number) => Promise<void>;
+  /** False for a suspended (or deleted) account; cached for a few seconds, as in event ingest. */
+  accountActive(accountId: string): Promise<boolean>;
 }
+
+export const SUSPENDED_REASON = "The account is suspended, so this delivery was not attempted.";
 
 /** Cloud Tasks never dispatches early; its emulator ignores schedule times, so early tasks wait. */
 export const MAX_EARLY_WAIT_MS = 30_000;
@@ -131,6 +135,19 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
   if (alreadyRecorded(record, task)) return followUps(deps, task, record);
   if (!canAttempt(record, task)) return deps.logs.deliverySkipped(ref, `delivery is ${record.state}`);
   await waitUntilDue(deps, ref, task.dueAt);
+
+  // Checked before every attempt, scheduled or manual: a suspended account's deliveries stop for good
+  // (no attempt, no next task) and their held content goes, as ingest delivers its new events nowhere.
+  if (!(await deps.accountActive(ref.accountId))) {
+    await deps.deliveries.setState(ref, ["pending", "exhausted", "disabled"], {
+      state: "cancelled",
+      reason: SUSPENDED_REASON,
+      nextAttemptAt: null,
+      updatedAt: deps.clock.now(),
+    });
+    await deps.deliveries.deletePayload(ref.deliveryId);
+    return deps.logs.deliverySkipped(ref, "account suspended");
+  }
 
   const instance = await deps.instances.get(ref.accountId, ref.instanceId);
   if (!instance) {

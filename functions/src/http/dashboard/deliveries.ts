@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { requireActiveAccount } from "../../core/accounts.js";
 import { ApiError } from "../../core/errors.js";
 import { pageQuery } from "../../core/instances.js";
 import {
@@ -56,6 +57,8 @@ export function registerDeliveries(
     const deliveryId = c.req.param("id");
     // A malformed id gets the same answer as a missing one, or another tenant's.
     if (!DELIVERY_ID.test(deliveryId)) throw new ApiError("NOT_FOUND", "No retryable delivery with this id.");
+    // This route is outside /v1/instances/*, so it checks the account itself: suspended → 403.
+    await requireActiveAccount(deps.store, sessionOf(c).uid);
     return c.json(await retryDelivery(webhooks, sessionOf(c).uid, deliveryId), 202);
   });
 }
