@@ -161,6 +161,7 @@ async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> 
   // production this function's own service account; locally the stack's stand-in.
   const idTokens = cachedIdTokens(metadataIdTokens());
   return {
+    logger: createLogger(),
     signToken: await gatewayTokenSigner(JSON.parse(config.gatewaySigningKey ?? "{}")),
     idToken: (audience) => idTokens.get(audience),
     forgetIdToken: (audience) => idTokens.forget(audience),

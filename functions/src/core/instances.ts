@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { EVENT_TYPES } from "./contracts/events.js";
+import { runtimeDetailView } from "./runtimeDetail.js";
 
 // Instance domain: ids, settings and the views the account API returns.
 export const INSTANCE_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
@@ -155,9 +156,10 @@ export function instanceDetail(instance: Instance) {
     hasApiKey: true,
     settings: { ...settings, hasEventSigningSecret: hasSigningSecret, hasWebhookAuthValue },
     status: instanceStatus(instance),
+    // A code and its fixed phrase, never the provider's text (core/runtimeDetail.ts).
     runtime: {
       state: instance.runtime.state,
-      ...(instance.runtime.detail ? { detail: instance.runtime.detail } : {}),
+      ...runtimeDetailView(instance.runtime.state, instance.runtime.detail),
     },
     deviceId: instance.device?.deviceId ?? null,
     created: new Date(instance.createdAt).toISOString(),

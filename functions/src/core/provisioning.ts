@@ -2,8 +2,10 @@ import { decryptText } from "./aead.js";
 import { INSTANCE_ENV } from "./contracts/tokens.js";
 import { INSTANCE_SECRETS } from "./instanceService.js";
 import type { Instance, RuntimeRecord } from "./instances.js";
+import type { Logger } from "./logs.js";
 import type { Clock, InstanceStore, KeyRing } from "./ports.js";
 import type { Cell, InstanceRuntime, RuntimeStatus } from "./runtime.js";
+import { runtimeDetailCode } from "./runtimeDetail.js";
 
 // Brings runtimes in line with Firestore: the provisioning task handler and the reconciler.
 export interface ProvisioningDeps {
@@ -15,15 +17,32 @@ export interface ProvisioningDeps {
   baseEnv: Record<string, string>;
   cells: Cell[];
   chooseCell: () => Promise<Cell | undefined>;
+  /** Where the provider's raw text about a runtime goes (redacted); never to the instance record. */
+  logger?: Logger;
 }
 
-function record(status: RuntimeStatus, clock: Clock, cellId?: string): RuntimeRecord {
+/** The record customers can read: the provider's text becomes a code, the text itself is only logged. */
+function record(
+  deps: Pick<ProvisioningDeps, "clock" | "logger">,
+  runtimeId: string,
+  status: RuntimeStatus,
+  cellId?: string,
+): RuntimeRecord {
+  const code = runtimeDetailCode(status.state, status.detail);
+  if (status.detail && code !== status.detail) {
+    deps.logger?.event(status.state === "starting" ? "INFO" : "WARNING", "runtime.detail", {
+      runtimeId,
+      state: status.state,
+      code,
+      providerText: status.detail,
+    });
+  }
   return {
     state: status.state,
     ...(status.url ? { url: status.url } : {}),
-    ...(status.detail ? { detail: status.detail } : {}),
+    ...(code ? { detail: code } : {}),
     ...(cellId ? { cellId } : {}),
-    updatedAt: clock.now(),
+    updatedAt: deps.clock.now(),
   };
 }
 
@@ -47,7 +66,7 @@ async function ensureRuntime(deps: ProvisioningDeps, instance: Instance) {
     instanceSecret,
   });
   await deps.instances.update(instance.accountId, instance.instanceId, {
-    runtime: record(status, deps.clock, cell?.id),
+    runtime: record(deps, instance.runtimeId, status, cell?.id),
   });
   return status;
 }
@@ -75,7 +94,7 @@ export async function restartRuntime(deps: ProvisioningDeps, runtimeId: string) 
   await deps.runtime.restart(runtimeId, cellOf(deps, instance));
   const status = await deps.runtime.status(runtimeId, cellOf(deps, instance));
   await deps.instances.update(instance.accountId, instance.instanceId, {
-    runtime: record(status, deps.clock, instance.runtime.cellId),
+    runtime: record(deps, instance.runtimeId, status, instance.runtime.cellId),
   });
 }
 
@@ -91,13 +110,13 @@ export async function reconcile(deps: ProvisioningDeps) {
     if (status.state === "running" || status.state === "starting") {
       if (status.state !== instance.runtime.state || status.url !== instance.runtime.url) {
         await deps.instances.update(instance.accountId, instance.instanceId, {
-          runtime: record(status, deps.clock, instance.runtime.cellId),
+          runtime: record(deps, instance.runtimeId, status, instance.runtime.cellId),
         });
       }
       continue;
     }
     await deps.instances.update(instance.accountId, instance.instanceId, {
-      runtime: record(status, deps.clock, instance.runtime.cellId),
+      runtime: record(deps, instance.runtimeId, status, instance.runtime.cellId),
     });
     // A rollout still pending here is recorded as starting; Cloud Run finishes it on its own and
     // the next pass reads the outcome.
