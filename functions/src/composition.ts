@@ -101,6 +101,23 @@ async function taskProvisioner(core: Core): Promise<Provisioner> {
   };
 }
 
+/** What instance deletion needs besides the stores: its job records and the device logout. */
+async function deletionDeps(core: Core, config: RuntimeConfig) {
+  const [{ firestoreInstanceDeletionStore }, { deviceLogout }] = await Promise.all([
+    import("./adapters/firestore/instanceDeletionStore.js"),
+    import("./http/common/deviceLogout.js"),
+  ]);
+  // Built on first use: most cold starts never delete an instance.
+  let logout: Promise<ReturnType<typeof deviceLogout>> | undefined;
+  return {
+    deletions: core.bound(firestoreInstanceDeletionStore(core.db)),
+    logoutDevice: async (instance: Instance) => {
+      logout ??= buildInstanceAccess(config).then((access) => deviceLogout(access));
+      return (await logout)(instance);
+    },
+  };
+}
+
 export async function buildInstanceDeps(
   core: Core,
   config: RuntimeConfig,
@@ -115,6 +132,7 @@ export async function buildInstanceDeps(
     provisioner: await taskProvisioner(core),
     webhookMode: config.emulated ? "local" : "production",
     ...(forgetKey ? { forgetKey } : {}),
+    ...(await deletionDeps(core, config)),
   };
 }
 
@@ -129,9 +147,10 @@ async function buildRuntime(config: RuntimeConfig): Promise<InstanceRuntime> {
 
 export async function buildProvisioningDeps(config: RuntimeConfig): Promise<ProvisioningDeps> {
   const core = await buildAccountDeps(config);
-  const [{ publicJwkOf }, { chooseCell }] = await Promise.all([
+  const [{ publicJwkOf }, { chooseCell }, { firestoreInstanceDeletionStore }] = await Promise.all([
     import("./adapters/gatewayTokens.js"),
     import("./adapters/cellCounts.js"),
+    import("./adapters/firestore/instanceDeletionStore.js"),
   ]);
   const signingJwk = JSON.parse(config.gatewaySigningKey ?? "{}");
   return {
@@ -141,6 +160,8 @@ export async function buildProvisioningDeps(config: RuntimeConfig): Promise<Prov
     clock: core.deps.clock,
     cells: config.cells,
     chooseCell: () => chooseCell(core.db, config.cells),
+    logger: createLogger(),
+    deletions: firestoreInstanceDeletionStore(core.db),
     baseEnv: {
       WSAPI_GATEWAY_PUBLIC_JWK: JSON.stringify(publicJwkOf(signingJwk)),
       WSAPI_CONTROL_URL: config.eventsUrl,
@@ -161,7 +182,6 @@ async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> 
   // production this function's own service account; locally the stack's stand-in.
   const idTokens = cachedIdTokens(metadataIdTokens());
   return {
-    logger: createLogger(),
     signToken: await gatewayTokenSigner(JSON.parse(config.gatewaySigningKey ?? "{}")),
     idToken: (audience) => idTokens.get(audience),
     forgetIdToken: (audience) => idTokens.forget(audience),
@@ -176,6 +196,8 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
   const instanceDeps = await buildInstanceDeps(core, config, (digest) => verifier.forget(digest));
   // Only runnable instances are cached, so one that just finished provisioning is seen at once.
   const instanceCache = new TtlCache<Instance>(5_000, 50_000, systemClock);
+  // A deleted instance is forgotten at once on the server that deleted it.
+  instanceDeps.forgetInstance = (accountId, instanceId) => instanceCache.delete(`${accountId}/${instanceId}`);
   return {
     verifier,
     instanceDeps: async () => instanceDeps,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
+import type { InstanceDeletionStore, LogoutOutcome } from "./instanceDeletion.js";
 import {
   defaultSettings,
   type Instance,
@@ -36,6 +37,12 @@ export interface InstanceDeps {
   forgetKey?: (digest: string) => void;
   /** "production" refuses http and every non-public address; "local" allows loopback and private. */
   webhookMode: AddressMode;
+  /** Asks a deleted instance's runtime to log its device out, within a bound (core/instanceDeletion.ts). */
+  logoutDevice?: (instance: Instance) => Promise<LogoutOutcome>;
+  /** Where deletion jobs record the logout outcome. */
+  deletions?: Pick<InstanceDeletionStore, "update">;
+  /** Drops this server's cached copy of an instance document. */
+  forgetInstance?: (accountId: string, instanceId: string) => void;
 }
 
 /** Refuses webhook URLs that could reach internal addresses, before they are ever stored. */
@@ -218,9 +225,24 @@ export async function restartInstance(deps: InstanceDeps, accountId: string, ins
   await deps.provisioner.restart(instance.runtimeId);
 }
 
+/**
+ * Deletes an instance (core/instanceDeletion.ts): one transaction removes it with its key and
+ * secrets and records the job; the teardown task is queued; then, within a bound, the device is
+ * logged out while the runtime still runs. The task waits for that outcome before removing the
+ * runtime, the session state and the delivery data.
+ */
 export async function deleteInstance(deps: InstanceDeps, accountId: string, instanceId: string) {
+  const current = await deps.instances.get(accountId, instanceId);
+  const digest = current && (await deps.instances.getSecrets(current.runtimeId))?.apiKeyDigest;
   const instance = await deps.instances.delete(accountId, instanceId);
   if (!instance) throw new ApiError("NOT_FOUND", "No such instance.");
+  if (digest) deps.forgetKey?.(digest);
+  deps.forgetInstance?.(accountId, instanceId);
   await deps.provisioner.teardown(instance.runtimeId, instance.runtime.cellId);
   await audit(deps, accountId, "instance.deleted", instanceId);
+  if (!deps.logoutDevice) return;
+  const logout = await deps.logoutDevice(instance).catch((): LogoutOutcome => "unreachable");
+  await deps.deletions?.update(instance.runtimeId, { logout });
+  // The customer learns that the phone still lists the device and how to remove it.
+  if (logout === "unreachable") await audit(deps, accountId, "instance.device.notLoggedOut", instanceId);
 }

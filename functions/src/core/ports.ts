@@ -132,7 +132,10 @@ export interface InstanceStore {
   getSecrets(runtimeId: string): Promise<InstanceSecretFields | undefined>;
   /** Sets (string) or removes (null) secret fields. */
   setSecrets(runtimeId: string, fields: Record<string, string | null>): Promise<void>;
-  /** Deletes the instance, its key and secrets and frees its plan slot; undefined when absent. */
+  /**
+   * Deletes the instance, its key and secrets, frees its plan slot and records the deletion job
+   * (core/instanceDeletion.ts) in the same transaction; undefined when absent.
+   */
   delete(accountId: string, instanceId: string): Promise<Instance | undefined>;
   getDefaults(accountId: string): Promise<InstanceDefaults>;
   setDefaults(accountId: string, defaults: InstanceDefaults): Promise<void>;

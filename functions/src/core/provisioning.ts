@@ -1,5 +1,6 @@
 import { decryptText } from "./aead.js";
 import { INSTANCE_ENV } from "./contracts/tokens.js";
+import { type InstanceDeletionStore, isStalled, runTeardown } from "./instanceDeletion.js";
 import { INSTANCE_SECRETS } from "./instanceService.js";
 import type { Instance, RuntimeRecord } from "./instances.js";
 import type { Logger } from "./logs.js";
@@ -19,6 +20,21 @@ export interface ProvisioningDeps {
   chooseCell: () => Promise<Cell | undefined>;
   /** Where the provider's raw text about a runtime goes (redacted); never to the instance record. */
   logger?: Logger;
+  /** Instance deletion jobs (core/instanceDeletion.ts): run by the teardown task, resumed here. */
+  deletions?: InstanceDeletionStore;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The teardown task: runs (or resumes) the deletion job of one runtime. */
+export async function teardownRuntime(deps: ProvisioningDeps, runtimeId: string, cellId?: string) {
+  if (!deps.deletions)
+    return deps.runtime.remove(
+      runtimeId,
+      deps.cells.find((c) => c.id === cellId),
+    );
+  await runTeardown({ ...deps, deletions: deps.deletions, sleep: deps.sleep ?? sleepFor }, runtimeId, cellId);
 }
 
 /** The record customers can read: the provider's text becomes a code, the text itself is only logged. */
@@ -123,6 +139,15 @@ export async function reconcile(deps: ProvisioningDeps) {
     await ensureRuntime(deps, instance);
     report.repaired++;
   }
+  // A deletion whose task seems lost is finished here; one in progress owns its runtime (the
+  // device must be logged out before the runtime goes).
+  const now = deps.clock.now();
+  for await (const job of deps.deletions?.list() ?? []) {
+    known.add(job.runtimeId);
+    if (!isStalled(job, now)) continue;
+    await teardownRuntime(deps, job.runtimeId, job.cellId);
+    report.removed++;
+  }
   const cells = deps.cells.length > 0 ? deps.cells : [undefined];
   for (const cell of cells) {
     for (const runtimeId of await deps.runtime.list(cell)) {
@@ -130,6 +155,7 @@ export async function reconcile(deps: ProvisioningDeps) {
       // Instances are written before their runtime exists, so one created after the scan above
       // shows up here; look it up again rather than tear down a brand-new instance.
       if (await deps.instances.getByRuntime(runtimeId)) continue;
+      if (await deps.deletions?.get(runtimeId)) continue;
       await deps.runtime.remove(runtimeId, cell);
       report.removed++;
     }

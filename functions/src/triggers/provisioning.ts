@@ -21,14 +21,16 @@ const provisionTask = z.object({
 
 export async function handleProvisionTask(data: unknown, deps: ProvisioningDeps) {
   const task = provisionTask.parse(data);
-  const { provisionRuntime, reconcile, restartRuntime } = await import("../core/provisioning.js");
+  const { provisionRuntime, reconcile, restartRuntime, teardownRuntime } = await import(
+    "../core/provisioning.js"
+  );
   // The local stack has no Cloud Scheduler, so it asks for reconciliation through this queue.
   if (task.action === "reconcile") return void (await reconcile(deps));
   if (!task.runtimeId) throw new Error(`${task.action} needs a runtimeId`);
   if (task.action === "provision") return provisionRuntime(deps, task.runtimeId);
   if (task.action === "restart") return restartRuntime(deps, task.runtimeId);
-  const cell = deps.cells.find((candidate) => candidate.id === task.cellId);
-  return deps.runtime.remove(task.runtimeId, cell);
+  // Teardown is the resumable deletion job (core/instanceDeletion.ts); a throw makes Cloud Tasks retry it.
+  return teardownRuntime(deps, task.runtimeId, task.cellId);
 }
 
 // Runtime creation can take a minute on Cloud Run; the task retries until it sticks.

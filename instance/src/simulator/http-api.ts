@@ -96,6 +96,8 @@ export function createSimulatorApi(world: SimWorld): Hono {
     return c.json({ id: startCall(world, phone, callee, isVideo) }, 201);
   });
 
+  app.get("/v1/phones/:phone/devices", (c) => c.json(world.net.linkedDevices(phoneOf(c))));
+
   app.delete("/v1/phones/:phone/devices", (c) =>
     c.json({ loggedOut: world.net.logoutAllDevices(phoneOf(c)) }),
   );

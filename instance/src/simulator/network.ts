@@ -175,6 +175,16 @@ export class SimNetwork {
     this.startQr(connection);
   }
 
+  /** What the phone shows under Linked devices. */
+  linkedDevices(phone: string): Array<{ deviceId: string; online: boolean }> {
+    return [...(this.accounts.get(phone)?.devices ?? [])].flatMap((instanceId) => {
+      const device = this.devices.get(instanceId);
+      return device
+        ? [{ deviceId: device.deviceId, online: this.connections.get(instanceId)?.authenticated === true }]
+        : [];
+    });
+  }
+
   logoutAllDevices(phone: string): number {
     const instanceIds = [...(this.accounts.get(phone)?.devices ?? [])];
     for (const instanceId of instanceIds) this.logout(instanceId, "server_logout");

@@ -1,11 +1,12 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
+import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDeletion.js";
 import { EMPTY_DEFAULTS, type Instance, type InstanceDefaults } from "../../core/instances.js";
 import type { InstanceStore } from "../../core/ports.js";
 
 // Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
 // instanceSecrets/{runtimeId} (ciphertexts only), runtimes/{runtimeId} (global index for the
 // events function; carries cellId, which cellCounts counts), apiKeys/{digest} (instance keys),
-// accounts/{uid}.instanceCount (plan limit).
+// accounts/{uid}.instanceCount (plan limit), instanceDeletions/{runtimeId} (unfinished deletions).
 export const RUNTIMES = "runtimes";
 
 export function firestoreInstanceStore(db: Firestore): InstanceStore {
@@ -143,6 +144,15 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
         tx.delete(secrets.doc(instance.runtimeId));
         tx.delete(runtimes.doc(instance.runtimeId));
         tx.delete(snapshot.ref);
+        // The rest (device logout, runtime, session state, delivery data) is a resumable job.
+        const job: DeletionRecord = {
+          runtimeId: instance.runtimeId,
+          accountId,
+          instanceId,
+          ...(instance.runtime.cellId ? { cellId: instance.runtime.cellId } : {}),
+          requestedAt: Date.now(),
+        };
+        tx.set(db.collection(INSTANCE_DELETIONS).doc(instance.runtimeId), job);
         tx.update(account.ref, { instanceCount: Math.max(0, Number(account.get("instanceCount") ?? 1) - 1) });
         return instance;
       });

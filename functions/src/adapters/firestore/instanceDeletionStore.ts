@@ -1,0 +1,53 @@
+import type { Firestore } from "firebase-admin/firestore";
+import {
+  type DeletionRecord,
+  INSTANCE_DELETIONS,
+  type InstanceDeletionStore,
+} from "../../core/instanceDeletion.js";
+import { firestoreDeliveryStore } from "../webhooks/deliveryStore.js";
+import { SESSION_STATE_FIELD } from "./sessionStateStore.js";
+
+// instanceDeletions/{runtimeId}: one unfinished deletion job each (ids and timestamps only; no
+// secret, no content). Written in the transaction that deletes the instance (instanceStore.ts).
+const NOT_FOUND = 5;
+const PAGE = 100;
+
+export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionStore {
+  const jobs = db.collection(INSTANCE_DELETIONS);
+  const deliveries = firestoreDeliveryStore(db);
+  return {
+    async get(runtimeId) {
+      const snapshot = await jobs.doc(runtimeId).get();
+      return snapshot.exists ? (snapshot.data() as DeletionRecord) : undefined;
+    },
+
+    async *list() {
+      let query = jobs.orderBy("__name__").limit(PAGE);
+      for (;;) {
+        const page = await query.get();
+        for (const job of page.docs) yield job.data() as DeletionRecord;
+        if (page.size < PAGE) return;
+        query = query.startAfter(page.docs[page.docs.length - 1]!);
+      }
+    },
+
+    async update(runtimeId, patch) {
+      try {
+        await jobs.doc(runtimeId).update(patch);
+      } catch (error) {
+        if ((error as { code?: number }).code !== NOT_FOUND) throw error;
+      }
+    },
+
+    async remove(runtimeId) {
+      await jobs.doc(runtimeId).delete();
+    },
+
+    async deleteSessionState(runtimeId) {
+      await db.collection(SESSION_STATE_FIELD.collection).doc(runtimeId).delete();
+    },
+
+    deleteDeliveryData: (accountId, instanceId, limit) =>
+      deliveries.deleteInstanceData(accountId, instanceId, limit),
+  };
+}
