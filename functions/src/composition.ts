@@ -5,7 +5,7 @@ import type { RuntimeConfig } from "./config.js";
 import type { AccountDeps } from "./core/accounts.js";
 import { INSTANCE_SECRETS, type InstanceDeps, type Provisioner } from "./core/instanceService.js";
 import type { Instance } from "./core/instances.js";
-import { ApiKeyVerifier } from "./core/keyVerifier.js";
+import { ApiKeyVerifier, KEY_CACHE_TTL_MS } from "./core/keyVerifier.js";
 import { createLogger, logEvents } from "./core/logs.js";
 import { type KeyRing, systemClock } from "./core/ports.js";
 import type { ProvisioningDeps } from "./core/provisioning.js";
@@ -87,6 +87,28 @@ export async function buildAccountDeps(config: RuntimeConfig, options: CoreOptio
 }
 
 type Core = Awaited<ReturnType<typeof buildAccountDeps>>;
+
+/**
+ * Rate limits on the shared Redis (WSAPI_REDIS_URL; memory only when unset, which only the emulators
+ * allow) and the client address they count. Behind Google's load balancer (api) and Hosting
+ * (dashboard) one proxy address follows the client's in X-Forwarded-For; locally none does.
+ */
+async function buildLimits(config: RuntimeConfig, core: Core) {
+  const [limiters, { clientAddress }] = await Promise.all([
+    import("./adapters/rateLimiter.js"),
+    import("./http/common/clientAddress.js"),
+  ]);
+  const client = config.redisUrl
+    ? await limiters.redisClient(config.redisUrl, config.redisAuth, 2_000)
+    : null;
+  const factory = limiters.limiterFactory({
+    client,
+    logs: core.deps.logs,
+    addressSecret: Buffer.from(hkdfSync("sha256", core.deps.pepper, Buffer.alloc(0), "wsapi-address-v1", 32)),
+  });
+  const trustedHops = config.emulated ? 0 : 1;
+  return { limiters, factory, clientAddress: (headers: Headers) => clientAddress(headers, trustedHops) };
+}
 
 async function taskProvisioner(core: Core): Promise<Provisioner> {
   const { getFunctions } = await import("firebase-admin/functions");
@@ -191,8 +213,14 @@ async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> 
 
 export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
   const core = await buildAccountDeps(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
-  const { memoryRateLimiter } = await import("./adapters/rateLimiter.js");
-  const verifier = new ApiKeyVerifier(core.deps.store, core.deps.pepper, systemClock);
+  const limits = await buildLimits(config, core);
+  const verifier = new ApiKeyVerifier(
+    core.deps.store,
+    core.deps.pepper,
+    systemClock,
+    KEY_CACHE_TTL_MS,
+    limits.limiters.authFailureLimiter(limits.factory),
+  );
   const instanceDeps = await buildInstanceDeps(core, config, (digest) => verifier.forget(digest));
   // Only runnable instances are cached, so one that just finished provisioning is seen at once.
   const instanceCache = new TtlCache<Instance>(5_000, 50_000, systemClock);
@@ -211,7 +239,8 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
     },
     forgetInstance: (accountId, instanceId) => instanceCache.delete(`${accountId}/${instanceId}`),
     ...(await buildInstanceAccess(config)),
-    rateLimit: memoryRateLimiter(),
+    rateLimit: limits.limiters.planRateLimiter(limits.factory),
+    clientAddress: limits.clientAddress,
     logs: core.deps.logs,
     production: !config.emulated,
   };
@@ -228,6 +257,7 @@ export async function buildDashboardDeps(
     import("./adapters/identity.js"),
     import("./adapters/firestore/sessionStore.js"),
   ]);
+  const limits = await buildLimits(config, core);
   return {
     ...core.deps,
     identity: firebaseIdentity(getAuth(core.app)),
@@ -236,6 +266,8 @@ export async function buildDashboardDeps(
     sessionTtlMs: config.sessionTtlMs,
     maxSignInAgeMs: 5 * 60_000,
     secureCookies: true,
+    signupLimit: limits.limiters.signupLimiter(limits.factory, config.signupLimit),
+    clientAddress: limits.clientAddress,
     instanceDeps: await buildInstanceDeps(core, config),
     webhooks: await buildWebhookDashboardDeps(core, config),
     instanceAccess: await buildInstanceAccess(config),

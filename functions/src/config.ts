@@ -31,6 +31,11 @@ const configSchema = z.object({
   /** Multiplies the webhook retry schedule; below 1 only when emulated, so tests see retries fast. */
   webhookScheduleScale: z.coerce.number().positive().max(1).default(1),
   webhookSecretGraceMs: z.number().int().nonnegative(),
+  /** Shared rate-limit store; "" only in the emulators (limits then count per process). */
+  redisUrl: z.string(),
+  redisAuth: z.string().optional(),
+  /** Sign-ups allowed per client address per window. */
+  signupLimit: z.object({ points: z.number().int().positive(), windowSeconds: z.number().int().positive() }),
 });
 
 export type RuntimeConfig = z.infer<typeof configSchema>;
@@ -49,6 +54,9 @@ export interface RawConfig {
   instanceImage: string;
   webhookScheduleScale: string;
   webhookSecretGraceHours: number;
+  redisUrl?: string;
+  redisAuth?: string;
+  signupLimit?: string;
 }
 
 /** Every problem found at cold start, so one deploy fixes them all. */
@@ -83,6 +91,21 @@ export function isEmulated(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.FUNCTIONS_EMULATOR === "true" && (projectIdOf(env)?.startsWith(DEMO_PROJECT_PREFIX) ?? false);
 }
 
+function isLoopbackRedis(url: string): boolean {
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** "5/hour" → 5 per 3600 s; undefined when malformed. */
+export function parseSignupLimit(text: string): { points: number; windowSeconds: number } | undefined {
+  const match = /^(\d{1,6})\/(hour|minute)$/.exec(text.trim());
+  if (!match || Number(match[1]) < 1) return undefined;
+  return { points: Number(match[1]), windowSeconds: match[2] === "hour" ? 3600 : 60 };
+}
+
 /** The settings that only make sense against the local stack, each named as the param that sets it. */
 function localRelaxations(raw: RawConfig): string[] {
   const found: string[] = [];
@@ -95,6 +118,10 @@ function localRelaxations(raw: RawConfig): string[] {
     found.push("WSAPI_INSTANCE_TRANSPORT=simulator: the simulated WhatsApp network");
   if (raw.supervisorUrl) found.push("WSAPI_SUPERVISOR_URL is set: the local instance supervisor");
   if (raw.simulatorUrl) found.push("WSAPI_SIMULATOR_URL is set: the simulated WhatsApp network");
+  if (raw.redisUrl && isLoopbackRedis(raw.redisUrl))
+    found.push(`WSAPI_REDIS_URL=${raw.redisUrl}: the local stack's redis-server`);
+  if (/\/minute$/.test(raw.signupLimit?.trim() ?? ""))
+    found.push(`WSAPI_SIGNUP_LIMIT=${raw.signupLimit}: a per-minute sign-up window`);
   if (raw.eventsUrl && !raw.eventsUrl.startsWith("https://"))
     found.push(`WSAPI_EVENTS_URL=${raw.eventsUrl}: instances must call back over https://`);
   return found;
@@ -122,7 +149,24 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
         `${relaxation}; allowed only in the emulators with a ${DEMO_PROJECT_PREFIX}* project, ${mode}`,
       );
   }
-  const { sessionDays, cells, webhookScheduleScale, webhookSecretGraceHours, ...rest } = raw;
+  const {
+    sessionDays,
+    cells,
+    webhookScheduleScale,
+    webhookSecretGraceHours,
+    redisUrl = "",
+    redisAuth,
+    signupLimit = "5/hour",
+    ...rest
+  } = raw;
+  if (!emulated && !redisUrl)
+    problems.push("WSAPI_REDIS_URL is unset: rate limits need the shared store (infra output functionsEnv)");
+  if (redisUrl && !/^redis:\/\/[^/?#\s@]+(:\d+)?\/?$/.test(redisUrl))
+    problems.push(
+      "WSAPI_REDIS_URL must be redis://host:port (the AUTH string is the WSAPI_REDIS_AUTH secret)",
+    );
+  const parsedSignupLimit = parseSignupLimit(signupLimit);
+  if (!parsedSignupLimit) problems.push(`WSAPI_SIGNUP_LIMIT=${signupLimit} must be "<count>/hour"`);
   let parsedCells: unknown = [];
   try {
     parsedCells = JSON.parse(cells || "[]");
@@ -137,6 +181,9 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     cells: parsedCells,
     webhookScheduleScale: webhookScheduleScale || undefined,
     webhookSecretGraceMs: webhookSecretGraceHours * 3600_000,
+    redisUrl,
+    ...(redisAuth ? { redisAuth } : {}),
+    signupLimit: parsedSignupLimit ?? { points: 1, windowSeconds: 3600 },
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -21,3 +21,9 @@ export const instanceImage = defineString("WSAPI_INSTANCE_IMAGE", { default: "" 
 export const webhookScheduleScale = defineString("WSAPI_WEBHOOK_SCHEDULE_SCALE", { default: "1" });
 /** How long a rotated-out webhook signing secret keeps signing alongside the new one. */
 export const webhookSecretGraceHours = defineInt("WSAPI_WEBHOOK_SECRET_GRACE_HOURS", { default: 24 });
+/** Shared rate-limit store: `redis://host:port` (Memorystore's private address; infra output functionsEnv). */
+export const redisUrl = defineString("WSAPI_REDIS_URL", { default: "" });
+/** Memorystore's AUTH string (the local stack generates one for its redis-server). */
+export const redisAuth = defineSecret("WSAPI_REDIS_AUTH");
+/** Sign-ups per client address: "<count>/hour" (per-minute windows only in the emulators). */
+export const signupLimit = defineString("WSAPI_SIGNUP_LIMIT", { default: "5/hour" });

@@ -18,6 +18,8 @@ const production = {
   instanceImage: "",
   webhookScheduleScale: "1",
   webhookSecretGraceHours: 24,
+  redisUrl: "redis://10.9.0.3:6379",
+  signupLimit: "5/hour",
 } as RawConfig;
 
 // What the local stack writes to functions/.env.local.
@@ -28,6 +30,8 @@ const relaxations: Record<string, Partial<RawConfig>> = {
   "supervisor URL": { supervisorUrl: "http://127.0.0.1:8091" },
   "simulator URL": { simulatorUrl: "http://127.0.0.1:8090" },
   "plain-HTTP events URL": { eventsUrl: "http://127.0.0.1:5001/demo-wsapi/europe-west1/events" },
+  "loopback Redis": { redisUrl: "redis://127.0.0.1:6390" },
+  "per-minute sign-up window": { signupLimit: "20/minute" },
 };
 const everyRelaxation: RawConfig = Object.assign({}, production, ...Object.values(relaxations));
 
@@ -103,15 +107,17 @@ describe("production mode", () => {
       "WSAPI_SUPERVISOR_URL",
       "WSAPI_SIMULATOR_URL",
       "WSAPI_EVENTS_URL",
+      "WSAPI_REDIS_URL",
+      "WSAPI_SIGNUP_LIMIT",
     ]) {
       assert.match(message, new RegExp(`- ${param}`), param);
     }
-    assert.match(message, /^Refusing to start: the configuration has 6 problem\(s\)/);
+    assert.match(message, /^Refusing to start: the configuration has 8 problem\(s\)/);
   });
 
   it("lists relaxations together with invalid values", () => {
     const problems = problemsOf({ ...everyRelaxation, apiKeyPepper: "short" }, deployedEnv);
-    assert.equal(problems.length, 7);
+    assert.equal(problems.length, 9);
     assert.ok(problems.some((problem) => problem.startsWith("apiKeyPepper:")));
     assert.ok(!problems.join("\n").includes("short"), "the secret's value is not in the message");
   });
@@ -158,5 +164,32 @@ describe("the Functions emulator", () => {
     for (const webhookScheduleScale of ["2", "fast", "-1"]) {
       assert.throws(() => parseConfig({ ...production, webhookScheduleScale }, emulatorEnv), ConfigError);
     }
+  });
+});
+
+describe("shared rate-limit store and sign-up limit", () => {
+  it("production needs WSAPI_REDIS_URL; the emulators may run without it", () => {
+    const problems = problemsOf({ ...production, redisUrl: "" }, deployedEnv);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^WSAPI_REDIS_URL is unset/);
+    assert.equal(parseConfig({ ...production, redisUrl: "" }, emulatorEnv).redisUrl, "");
+  });
+
+  it("refuses credentials in the URL (AUTH is a secret) and a malformed sign-up limit", () => {
+    const problems = problemsOf(
+      { ...production, redisUrl: "redis://:hunter2@10.9.0.3:6379", signupLimit: "lots" },
+      deployedEnv,
+    );
+    assert.equal(problems.length, 2, problems.join("\n"));
+    assert.ok(!problems.join("\n").includes("hunter2"), "the password is not in the message");
+  });
+
+  it("reads the sign-up limit: 5 per hour by default", () => {
+    const config = parseConfig({ ...production, signupLimit: undefined }, deployedEnv);
+    assert.deepEqual(config.signupLimit, { points: 5, windowSeconds: 3600 });
+    assert.deepEqual(parseConfig(everyRelaxation, emulatorEnv).signupLimit, {
+      points: 20,
+      windowSeconds: 60,
+    });
   });
 });

@@ -20,6 +20,8 @@ export interface FunctionNeeds {
 // (to sign instance tokens, or, in the provisioner, to hand instances its public half).
 const ACCOUNT_SECRETS: readonly SecretKey[] = ["dataKeys", "apiKeyPepper"];
 const GATEWAY_SECRETS: readonly SecretKey[] = [...ACCOUNT_SECRETS, "gatewaySigningKey"];
+// `limitedSecrets`: api and dashboard also hold Memorystore's AUTH string for the shared rate limits.
+const LIMITED_SECRETS: readonly SecretKey[] = [...GATEWAY_SECRETS, "redisAuth"];
 const uses = (secrets: readonly SecretKey[], more: Partial<FunctionNeeds> = {}): FunctionNeeds => ({
   secrets,
   authAdmin: false,
@@ -32,8 +34,8 @@ const uses = (secrets: readonly SecretKey[], more: Partial<FunctionNeeds> = {}):
  * identity runs which function, so moving a function to another identity moves its grants too.
  */
 export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
-  api: uses(GATEWAY_SECRETS),
-  dashboard: uses(GATEWAY_SECRETS, { authAdmin: true }),
+  api: uses(LIMITED_SECRETS),
+  dashboard: uses(LIMITED_SECRETS, { authAdmin: true }),
   events: uses(ACCOUNT_SECRETS),
   deliverwebhook: uses(ACCOUNT_SECRETS),
   beforecreated: uses(ACCOUNT_SECRETS),

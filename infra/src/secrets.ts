@@ -7,6 +7,8 @@ export const SECRET_IDS = {
   dataKeys: "WSAPI_DATA_KEYS",
   apiKeyPepper: "WSAPI_API_KEY_PEPPER",
   gatewaySigningKey: "WSAPI_GATEWAY_SIGNING_KEY",
+  /** Memorystore's AUTH string (redis.ts), copied in by the operator: infra/README.md. */
+  redisAuth: "WSAPI_REDIS_AUTH",
 } as const;
 
 export type SecretKey = keyof typeof SECRET_IDS;

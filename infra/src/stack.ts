@@ -7,6 +7,7 @@ import { buildFirestore } from "./firestore.ts";
 import { buildControlPlaneIam, buildServiceAccounts } from "./iam.ts";
 import { buildIdentity } from "./identity.ts";
 import { buildNetwork } from "./network.ts";
+import { buildRedis } from "./redis.ts";
 import { buildRegistry } from "./registry.ts";
 import { buildSecrets } from "./secrets.ts";
 
@@ -20,6 +21,7 @@ export function buildStack(config: InfraConfig) {
   const controlPlaneIam = buildControlPlaneIam(config, accounts);
   const secrets = buildSecrets(config, accounts);
   const network = buildNetwork(config);
+  const redis = buildRedis(config, network);
   const registry = buildRegistry(config);
   const cells = buildCells(config, { network, accounts, repository: registry.repository });
   const edge = buildEdge(config);
@@ -62,9 +64,11 @@ export function buildStack(config: InfraConfig) {
     cells: cellsParam,
     // WSAPI_INSTANCE_IMAGE (a digest) and WSAPI_EVENTS_URL (the events function's run.app URL,
     // known only after its first deploy) are added by the operator: see README.md.
-    functionsEnv: cellsParam.apply((cellList) => ({
+    redisInstance: redis.instance.name,
+    functionsEnv: pulumi.all([cellsParam, redis.url]).apply(([cellList, redisUrl]) => ({
       WSAPI_RUNTIME: "cloudrun",
       WSAPI_CELLS: JSON.stringify(cellList),
+      WSAPI_REDIS_URL: redisUrl,
     })),
   };
   return {
@@ -72,6 +76,7 @@ export function buildStack(config: InfraConfig) {
     controlPlaneIam,
     secrets,
     network,
+    redis,
     registry,
     cells,
     edge,

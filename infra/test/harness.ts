@@ -65,6 +65,8 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
       return { address: "203.0.113.10" };
     case "gcp:logging/projectSink:ProjectSink":
       return { writerIdentity: logSinkWriter(project) };
+    case "gcp:redis/instance:Instance":
+      return { host: "10.9.0.3", port: 6379 };
     case "gcp:artifactregistry/repository:Repository":
       return { name: inputs.repositoryId, registryUri: `registry.test/${project}/${inputs.repositoryId}` };
     default:

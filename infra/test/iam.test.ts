@@ -53,6 +53,7 @@ const RUNTIME = [
   control("roles/logging.logWriter"),
   control("roles/monitoring.metricWriter"),
 ];
+const REDIS_AUTH = "secret WSAPI_REDIS_AUTH roles/secretmanager.secretAccessor";
 const ALL_SECRETS = [
   "secret WSAPI_API_KEY_PEPPER roles/secretmanager.secretAccessor",
   "secret WSAPI_DATA_KEYS roles/secretmanager.secretAccessor",
@@ -61,13 +62,14 @@ const ALL_SECRETS = [
 ];
 
 describe("each identity holds exactly what its functions use", () => {
-  test("gateway (api): Firestore, logs, the three secrets, and acting as itself to enqueue provisioning", async () => {
+  test("gateway (api): Firestore, logs, the three secrets, Redis AUTH, and acting as itself to enqueue provisioning", async () => {
     const { resources } = await buildTestStack();
     assert.deepEqual(
       grantsTo(resources, GATEWAY),
       [
         ...RUNTIME,
         ...ALL_SECRETS,
+        REDIS_AUTH,
         "account wsapi-gateway@wsapi-prod.iam.gserviceaccount.com roles/iam.serviceAccountUser",
       ].sort(),
     );
@@ -81,6 +83,7 @@ describe("each identity holds exactly what its functions use", () => {
         ...RUNTIME,
         control("custom/wsapiAuthManager"),
         ...ALL_SECRETS,
+        REDIS_AUTH,
         "account wsapi-control@wsapi-prod.iam.gserviceaccount.com roles/iam.serviceAccountUser",
       ].sort(),
     );

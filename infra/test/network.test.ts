@@ -123,7 +123,7 @@ describe("network and cells", () => {
   test("the functions' params come ready to paste: the runtime kind and WSAPI_CELLS, nothing else", async () => {
     const { stack } = await buildTestStack();
     const env = await resolved(stack.outputs.functionsEnv);
-    assert.deepEqual(Object.keys(env).sort(), ["WSAPI_CELLS", "WSAPI_RUNTIME"]);
+    assert.deepEqual(Object.keys(env).sort(), ["WSAPI_CELLS", "WSAPI_REDIS_URL", "WSAPI_RUNTIME"]);
     assert.deepEqual(JSON.parse(env.WSAPI_CELLS), await resolved(stack.outputs.cells));
     assert.equal(env.WSAPI_RUNTIME, "cloudrun");
   });

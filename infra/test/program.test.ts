@@ -40,7 +40,7 @@ describe("the Pulumi entry point", () => {
       },
     ]);
     const env = (await resolved(program.functionsEnv!)) as Record<string, string>;
-    assert.deepEqual(Object.keys(env).sort(), ["WSAPI_CELLS", "WSAPI_RUNTIME"]);
+    assert.deepEqual(Object.keys(env).sort(), ["WSAPI_CELLS", "WSAPI_REDIS_URL", "WSAPI_RUNTIME"]);
     assert.deepEqual(await resolved(program.egressIps!), {
       "europe-west1": ["203.0.113.10", "203.0.113.10"],
     });

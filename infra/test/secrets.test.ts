@@ -9,12 +9,14 @@ const RUNTIMES = {
   provisioner: serviceAccountMember("wsapi-provisioner"),
 };
 const SECRETS = ["WSAPI_DATA_KEYS", "WSAPI_API_KEY_PEPPER", "WSAPI_GATEWAY_SIGNING_KEY"];
+// Memorystore's AUTH string: only api (gateway) and dashboard (control plane) declare it.
+const REDIS_AUTH = "WSAPI_REDIS_AUTH";
 
 describe("secrets in Secret Manager", () => {
-  test("the three key secrets exist, replicated only in the control-plane region", async () => {
+  test("the three key secrets and the Redis AUTH secret exist, replicated only in the control-plane region", async () => {
     const { resources } = await buildTestStack();
     const secrets = ofType(resources, "gcp:secretmanager/secret:Secret");
-    assert.deepEqual(secrets.map((s) => s.inputs.secretId).sort(), [...SECRETS].sort());
+    assert.deepEqual(secrets.map((s) => s.inputs.secretId).sort(), [...SECRETS, REDIS_AUTH].sort());
     for (const secret of secrets) {
       assert.equal(secret.inputs.project, CONTROL_PROJECT);
       assert.deepEqual(secret.inputs.replication, {
@@ -40,6 +42,13 @@ describe("secrets in Secret Manager", () => {
         secretId,
       );
     }
+    const redisReaders = accessGrants
+      .filter(
+        (g) => g.inputs.secretId === REDIS_AUTH && g.inputs.role === "roles/secretmanager.secretAccessor",
+      )
+      .map((g) => g.inputs.member)
+      .sort();
+    assert.deepEqual(redisReaders, [RUNTIMES.control, RUNTIMES.gateway], "api and dashboard only");
   });
 
   test("besides reading, only builders of the data-key ring may list versions, and nobody may manage secrets", async () => {

@@ -13,6 +13,8 @@ async function generate(): Promise<Record<string, string>> {
     WSAPI_DATA_KEYS: JSON.stringify({ current: 1, keys: { "1": randomBytes(32).toString("base64") } }),
     WSAPI_API_KEY_PEPPER: randomBytes(32).toString("base64url"),
     WSAPI_GATEWAY_SIGNING_KEY: JSON.stringify(signingJwk),
+    // The local redis-server's password (Memorystore's AUTH string in production).
+    WSAPI_REDIS_AUTH: randomBytes(24).toString("base64url"),
   };
 }
 

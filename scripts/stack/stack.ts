@@ -6,6 +6,7 @@ import { startControl } from "./control.js";
 import { writeLocalFirebaseConfig } from "./localFirebaseConfig.js";
 import { localAccounts, startMetadataServer } from "./metadata.js";
 import { httpOk, type RestartableProcess, restartable, startProcess, waitFor } from "./processes.js";
+import { ensureRedisServer, redisArgs, redisReady } from "./redis.js";
 import { startReconcileSchedule } from "./scheduler.js";
 import { ensureLocalSecrets } from "./secrets.js";
 import { startSupervisor } from "./supervisor.js";
@@ -26,6 +27,7 @@ export const PORTS = {
   firestoreExport: 8092,
   control: 8093,
   metadata: 8094,
+  redis: 6390,
 } as const;
 // The stand-in's documents while it is stopped for a restart; each stack starts empty.
 const FIRESTORE_DATA = ".wsapi/firestore/data.json";
@@ -48,6 +50,8 @@ export interface StackUrls {
   control: string;
   /** The metadata-server stand-in (scripts/stack/metadata.ts): ID tokens for the functions. */
   metadata: string;
+  /** redis-server (the shared rate-limit store): host:port, AUTH from WSAPI_REDIS_AUTH in functions/.secret.local. */
+  redis: string;
   projectId: string;
   /** Loopback dump of all stand-in data (absent with the official emulator). */
   firestoreExport?: string;
@@ -74,6 +78,7 @@ export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin")
     supervisor: `http://${HOST}:${PORTS.supervisor}`,
     control: `http://${HOST}:${PORTS.control}`,
     metadata: `http://${HOST}:${PORTS.metadata}`,
+    redis: `${HOST}:${PORTS.redis}`,
     projectId: PROJECT_ID,
     ...(firestoreKind === "standin"
       ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` }
@@ -112,7 +117,8 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     if (!(await portFree(port)))
       throw new Error(`port ${port} (${name}) is in use: is another stack running?`);
   }
-  await ensureLocalSecrets();
+  const secrets = await ensureLocalSecrets();
+  const redisServer = ensureRedisServer();
   // The official Firestore emulator needs Java 21; below that, the isolated Node stand-in serves.
   const official = javaMajorVersion() >= 21 && process.env.WSAPI_FIRESTORE !== "standin";
   const urls = stackUrls(official ? "official" : "standin");
@@ -159,6 +165,10 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
+    processes.push(
+      startProcess("redis", redisServer, redisArgs(PORTS.redis, secrets.WSAPI_REDIS_AUTH!), options),
+    );
+    const redisUp = waitFor("redis-server", () => redisReady(PORTS.redis, secrets.WSAPI_REDIS_AUTH!), 30_000);
     processes.push(
       startProcess(
         "simulator",
@@ -217,6 +227,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
       ),
     );
     await firestoreReady;
+    await redisUp;
     await waitFor("auth emulator", () => httpOk(`http://${urls.auth}/`));
     await waitFor("dashboard function", () => httpOk(`${urls.dashboard}/v1/healthz`), 180_000);
     await waitFor("hosting emulator", () => httpOk(`${urls.hosting}/`));
@@ -251,6 +262,10 @@ function writeLocalParams(urls: StackUrls) {
     // The retry schedule (5 s … 24 h) runs 10,000× faster locally: a failing endpoint exhausts in ~9 s.
     WSAPI_WEBHOOK_SCHEDULE_SCALE: "0.0001",
     WSAPI_WEBHOOK_SECRET_GRACE_HOURS: "24",
+    WSAPI_REDIS_URL: `redis://${urls.redis}`,
+    // Production allows 5 sign-ups per address per hour; the suite's signUpAndSignIn sends each user
+    // from an address of its own, so the local window stays short and the limit strict.
+    WSAPI_SIGNUP_LIMIT: "20/minute",
   };
   const body = Object.entries(params).map(([name, value]) => `${name}=${value}`);
   writeFileSync("functions/.env.local", `${body.join("\n")}\n`);

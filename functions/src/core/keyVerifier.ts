@@ -15,33 +15,105 @@ export interface Principal {
 
 // A rotated-away key keeps working on a warm server for at most this long (the documented bound).
 export const KEY_CACHE_TTL_MS = 5_000;
+/** Known-bad digests cached apart from good ones, with their own bound: misses never evict real keys. */
+export const MISS_CACHE_MAX = 10_000;
+/** How long a key verified as valid may skip its address's failure block (it still costs a lookup). */
+export const RECENTLY_VALID_TTL_MS = 10 * 60_000;
+
+/**
+ * Failed authentications per client address, on the shared store. Consulted only for keys that are
+ * not cached as valid, and before any store read, so a flood of forged keys costs no Firestore read
+ * once its address is blocked.
+ */
+export interface AuthFailureLimiter {
+  /**
+   * Seconds until the address may try unknown keys again; 0 when it is not blocked, or when `digest`
+   * was verified as valid lately on any function instance (so a real key is never locked out).
+   */
+  blockedFor(address: string, digest: string): Promise<number>;
+  /** Counts one failed authentication: a well-formed key looked up and found unknown or revoked. */
+  record(address: string): Promise<void>;
+  /** Marks a digest as verified valid (shared with every instance, for RECENTLY_VALID_TTL_MS). */
+  validated(digest: string): Promise<void>;
+}
 
 export class ApiKeyVerifier {
-  private readonly cache: TtlCache<Principal | null>;
+  private readonly hits: TtlCache<Principal>;
+  private readonly misses: TtlCache<true>;
+  /** Digests verified valid lately: their address's block does not apply (a store read still decides). */
+  private readonly recentlyValid: TtlCache<true>;
+  // Bumped by forget(): a load that started before a rotation must not cache the rotated-away key.
+  private generation = 0;
 
   constructor(
     private readonly store: AccountStore,
     private readonly pepper: Buffer,
     clock: Clock,
     ttlMs = KEY_CACHE_TTL_MS,
+    private readonly failures?: AuthFailureLimiter,
   ) {
-    this.cache = new TtlCache(ttlMs, 50_000, clock);
+    this.hits = new TtlCache(ttlMs, 50_000, clock);
+    this.misses = new TtlCache(ttlMs, MISS_CACHE_MAX, clock);
+    this.recentlyValid = new TtlCache(RECENTLY_VALID_TTL_MS, 50_000, clock);
   }
 
-  /** Resolves a key to its principal; cached hits and misses cost no Firestore read. */
-  async verify(apiKey: string | undefined): Promise<Principal> {
+  /**
+   * Resolves a key to its principal; cached hits and misses cost no Firestore read. `address` is the
+   * client's (see http/common/clientAddress.ts): past its failure limit, keys not cached as valid are
+   * refused with 429 before any lookup.
+   */
+  async verify(apiKey: string | undefined, address = "unknown"): Promise<Principal> {
     if (!apiKey) throw new ApiError("UNAUTHENTICATED", "Missing X-Api-Key header.");
     if (!isWellFormedApiKey(apiKey)) throw new ApiError("UNAUTHENTICATED", "Malformed API key.");
     const digest = apiKeyDigest(apiKey, this.pepper);
-    const principal = await this.cache.getOrLoad(digest, () => this.load(digest));
-    if (!principal) throw new ApiError("UNAUTHENTICATED", "Unknown or revoked API key.");
+    const hit = this.hits.get(digest);
+    const principal = hit ? hit.value : await this.verifyUncached(digest, address);
     if (principal.status !== "active") throw new ApiError("FORBIDDEN", "This account is suspended.");
     return principal;
   }
 
-  /** Drops a digest on this server at once (the rotating server needs no grace period). */
+  /** Drops a digest at once (the rotating server needs no grace period), and any load in flight for it. */
   forget(digest: string): void {
-    this.cache.delete(digest);
+    this.generation++;
+    this.hits.delete(digest);
+    this.misses.delete(digest);
+    this.recentlyValid.delete(digest);
+  }
+
+  private async verifyUncached(digest: string, address: string): Promise<Principal> {
+    // A cached miss costs no lookup, so it is refused without counting (429 while the address is blocked).
+    if (this.misses.get(digest)) return this.refuse(address, digest, false);
+    if (!this.recentlyValid.get(digest)) await this.checkBlocked(address, digest);
+    const started = this.generation;
+    const principal = await this.load(digest);
+    const current = started === this.generation;
+    if (!principal) {
+      if (current) this.misses.set(digest, true);
+      return this.refuse(address, digest);
+    }
+    if (current) {
+      this.hits.set(digest, principal);
+      if (!this.recentlyValid.get(digest)) await this.failures?.validated(digest);
+      this.recentlyValid.set(digest, true);
+    }
+    return principal;
+  }
+
+  private async checkBlocked(address: string, digest: string): Promise<void> {
+    const wait = (await this.failures?.blockedFor(address, digest)) ?? 0;
+    if (wait > 0) {
+      throw new ApiError(
+        "RATE_LIMITED",
+        "Too many failed authentications from your address: wait before trying other keys.",
+        { "retry-after": String(wait) },
+      );
+    }
+  }
+
+  private async refuse(address: string, digest: string, count = true): Promise<never> {
+    await this.checkBlocked(address, digest);
+    if (count) await this.failures?.record(address);
+    throw new ApiError("UNAUTHENTICATED", "Unknown or revoked API key.");
   }
 
   private async load(digest: string): Promise<Principal | null> {

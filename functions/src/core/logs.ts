@@ -44,6 +44,10 @@ export function logEvents(logger: Logger) {
         errorName: error instanceof Error ? error.name : typeof error,
         errorMessage: error instanceof Error ? error.message : String(error),
       }),
+    /** Redis (the shared rate-limit store) failed: limits count per function instance until it is back. */
+    rateLimitStoreUnavailable: (state: string) =>
+      logger.event("WARNING", "ratelimit.store_unavailable", { state }),
+    rateLimitStoreRecovered: () => logger.event("INFO", "ratelimit.store_recovered"),
     ciphertextReencrypted: (collection: string, count: number) =>
       logger.event("INFO", "crypto.reencrypted", { collection, count }),
   };

@@ -1,7 +1,7 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
+import { lazy, limitedSecrets, runtimeConfig } from "./runtime.js";
 
 const loadApi = lazy(async () => {
   const [{ buildApiDeps }, { createApiApp }] = await Promise.all([
@@ -15,6 +15,6 @@ const loadApi = lazy(async () => {
 // Reached only through the external HTTPS load balancer (ingress internal-and-cloud-load-balancing, see
 // infra/), which is why its invoker stays public: a serverless NEG carries no identity of its own.
 export const api = onRequest(
-  { ...placement("api"), invoker: "public", secrets: gatewaySecrets, cors: false, concurrency: 80 },
+  { ...placement("api"), invoker: "public", secrets: limitedSecrets, cors: false, concurrency: 80 },
   functionsHandler(loadApi),
 );

@@ -1,7 +1,7 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
+import { lazy, limitedSecrets, runtimeConfig } from "./runtime.js";
 
 const loadDashboard = lazy(async () => {
   const [{ buildDashboardDeps }, { createDashboardApp }] = await Promise.all([
@@ -15,6 +15,6 @@ const loadDashboard = lazy(async () => {
 // Firebase Hosting rewrites reach a function only with ingress "all" and a public invoker; the session
 // cookie and CSRF token are the dashboard's own authentication (residual risk: infra/README.md).
 export const dashboard = onRequest(
-  { ...placement("dashboard"), invoker: "public", secrets: gatewaySecrets, cors: false },
+  { ...placement("dashboard"), invoker: "public", secrets: limitedSecrets, cors: false },
   functionsHandler(loadDashboard),
 );

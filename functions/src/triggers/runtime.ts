@@ -29,8 +29,19 @@ export const runtimeConfig = lazy(
       instanceImage: params.instanceImage.value(),
       webhookScheduleScale: params.webhookScheduleScale.value(),
       webhookSecretGraceHours: params.webhookSecretGraceHours.value(),
+      redisUrl: params.redisUrl.value(),
+      // Declared only by the functions that rate-limit (api, dashboard): read from the environment.
+      redisAuth: process.env.WSAPI_REDIS_AUTH,
+      signupLimit: params.signupLimit.value(),
     }),
 );
 
 export const accountSecrets = [params.dataKeys, params.apiKeyPepper];
 export const gatewaySecrets = [params.dataKeys, params.apiKeyPepper, params.gatewaySigningKey];
+/** api and dashboard: the gateway's secrets and Memorystore's AUTH string for the shared rate limits. */
+export const limitedSecrets = [
+  params.dataKeys,
+  params.apiKeyPepper,
+  params.gatewaySigningKey,
+  params.redisAuth,
+];

@@ -15,10 +15,14 @@ function setRateHeaders(c: Context, result: RateLimitResult) {
   c.header("RateLimit-Reset", String(result.resetSeconds));
 }
 
-/** Verifies X-Api-Key, then applies the plan's per-minute limit to the account. */
+/**
+ * Verifies X-Api-Key (failed attempts counted per client address), then applies the plan's
+ * per-minute limit to the account on the shared store.
+ */
 export function requireApiKey(deps: ApiDeps, accountKeyOnly: boolean): MiddlewareHandler {
   return async (c, next) => {
-    const principal = await deps.verifier.verify(c.req.header("x-api-key"));
+    const address = deps.clientAddress?.(c.req.raw.headers) ?? "unknown";
+    const principal = await deps.verifier.verify(c.req.header("x-api-key"), address);
     if (accountKeyOnly && principal.keyKind !== "account") {
       throw new ApiError("FORBIDDEN", "Account routes need the account key, not an instance key.");
     }

@@ -21,6 +21,8 @@ export interface ApiDeps extends ForwardDeps {
   /** Drops a cached instance (after a failed forward, so a moved runtime is found again). */
   forgetInstance: (accountId: string, instanceId: string) => void;
   rateLimit: RateLimiter;
+  /** The client address failed authentications count against (http/common/clientAddress.ts). */
+  clientAddress?: (headers: Headers) => string;
   logs: LogEvents;
   /** Production refuses plain HTTP and sends HSTS. */
   production: boolean;

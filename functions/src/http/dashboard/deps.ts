@@ -1,5 +1,6 @@
 import type { AccountDeps } from "../../core/accounts.js";
 import type { Identity, SessionStore } from "../../core/ports.js";
+import type { RateLimitResult } from "../api/deps.js";
 
 export interface DashboardDeps extends AccountDeps {
   identity: Identity;
@@ -11,4 +12,8 @@ export interface DashboardDeps extends AccountDeps {
   maxSignInAgeMs: number;
   /** Adds `Secure` to cookies; off only for plain-http local testing tools that need it. */
   secureCookies: boolean;
+  /** Counts one sign-up attempt from a client address (shared store); absent: no throttle. */
+  signupLimit?: (address: string) => Promise<RateLimitResult>;
+  /** The client address sign-ups count against (http/common/clientAddress.ts). */
+  clientAddress?: (headers: Headers) => string;
 }

@@ -22,6 +22,18 @@ export function registerSignup(app: Hono<DashboardEnv>, deps: DashboardDeps) {
       deps.logs.signupRefused("weak password");
       throw new ApiError("VALIDATION", `password: must contain ${missing.join(", ")}.`);
     }
+    // Counted per client address once the request is well-formed, before Identity Platform is asked
+    // (which is what reveals whether the email is taken: 409 below).
+    if (deps.signupLimit) {
+      const address = deps.clientAddress?.(c.req.raw.headers) ?? "unknown";
+      const limit = await deps.signupLimit(address);
+      if (!limit.allowed) {
+        deps.logs.signupRefused("throttled");
+        throw new ApiError("RATE_LIMITED", "Too many sign-ups from your address: try again later.", {
+          "retry-after": String(limit.resetSeconds),
+        });
+      }
+    }
     const user = await deps.identity.createPasswordUser(email.toLowerCase(), password);
     await ensureAccount(deps, user.uid, user.email, "password");
     return c.json({ uid: user.uid, email: user.email }, 201);
