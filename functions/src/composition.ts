@@ -2,7 +2,7 @@ import { hkdfSync } from "node:crypto";
 import type { App } from "firebase-admin/app";
 import type { Firestore } from "firebase-admin/firestore";
 import type { RuntimeConfig } from "./config.js";
-import type { AccountDeps } from "./core/accounts.js";
+import { type AccountDeps, emailVerificationCheck } from "./core/accounts.js";
 import { INSTANCE_SECRETS, type InstanceDeps, type Provisioner } from "./core/instanceService.js";
 import type { Instance } from "./core/instances.js";
 import { ApiKeyVerifier, KEY_CACHE_TTL_MS } from "./core/keyVerifier.js";
@@ -144,6 +144,8 @@ export async function buildInstanceDeps(
   core: Core,
   config: RuntimeConfig,
   forgetKey?: (digest: string) => void,
+  // The gateway has no Firebase Auth rights, so by default only the recorded flag counts.
+  emailVerified: InstanceDeps["emailVerified"] = emailVerificationCheck(core.deps.store),
 ): Promise<InstanceDeps> {
   return {
     instances: core.instances,
@@ -153,6 +155,7 @@ export async function buildInstanceDeps(
     clock: core.deps.clock,
     provisioner: await taskProvisioner(core),
     webhookMode: config.emulated ? "local" : "production",
+    emailVerified,
     ...(forgetKey ? { forgetKey } : {}),
     ...(await deletionDeps(core, config)),
   };
@@ -258,9 +261,17 @@ export async function buildDashboardDeps(
     import("./adapters/firestore/sessionStore.js"),
   ]);
   const limits = await buildLimits(config, core);
+  const identity = firebaseIdentity(getAuth(core.app));
+  // The dashboard (Auth admin rights) asks Firebase Authentication while the recorded flag is false;
+  // a "not verified" answer is remembered for 5 s per account.
+  const emailVerified = emailVerificationCheck(core.deps.store, {
+    emailVerified: (uid) => identity.emailVerified(uid),
+    misses: new TtlCache<true>(5_000, 50_000, systemClock),
+  });
   return {
     ...core.deps,
-    identity: firebaseIdentity(getAuth(core.app)),
+    identity,
+    emailVerified,
     sessions: core.bound(firestoreSessionStore(core.db)),
     csrfKey: Buffer.from(hkdfSync("sha256", core.deps.pepper, Buffer.alloc(0), "wsapi-csrf-v1", 32)),
     sessionTtlMs: config.sessionTtlMs,
@@ -268,7 +279,7 @@ export async function buildDashboardDeps(
     secureCookies: true,
     signupLimit: limits.limiters.signupLimiter(limits.factory, config.signupLimit),
     clientAddress: limits.clientAddress,
-    instanceDeps: await buildInstanceDeps(core, config),
+    instanceDeps: await buildInstanceDeps(core, config, undefined, emailVerified),
     webhooks: await buildWebhookDashboardDeps(core, config),
     instanceAccess: await buildInstanceAccess(config),
   };

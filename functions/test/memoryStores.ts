@@ -50,6 +50,10 @@ export function memoryAccountStore() {
       return digests.get(digest);
     },
     async setAccountSecret() {},
+    async setEmailVerified(uid, verified) {
+      const account = accounts.get(uid);
+      if (account) accounts.set(uid, { ...account, emailVerified: verified });
+    },
     async appendAudit(uid, entry) {
       audit.push({ uid, ...entry });
     },

@@ -10,7 +10,7 @@ import {
   thirdPartyRequests,
 } from "../support/browser.js";
 import { startReceiver } from "../support/receiver.js";
-import { json, STRONG_PASSWORD, stack, uniqueEmail } from "../support/stack.js";
+import { json, STRONG_PASSWORD, stack, uniqueEmail, verifyEmail } from "../support/stack.js";
 import { eventually } from "../support/tenants.js";
 
 // The newcomer's path through the dashboard in real Chromium: sign up, create and pair an instance,
@@ -24,6 +24,7 @@ describe("dashboard journey", () => {
   let session: BrowserSession;
   let instanceId = "";
   let instanceKey = "";
+  const email = uniqueEmail("journey");
   const receiver = startReceiver();
 
   before(async () => {
@@ -43,7 +44,7 @@ describe("dashboard journey", () => {
     const rules = page.getByRole("list", { name: "Password requirements" });
     assert.match((await rules.textContent()) ?? "", /at least 12 characters \(still needed\)/);
     assert.match((await rules.textContent()) ?? "", /a lower-case letter \(done\)/);
-    await page.getByLabel("Email").fill(uniqueEmail("journey"));
+    await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Create account" }).click();
     const refusal = page.getByRole("alert");
     await refusal.waitFor();
@@ -62,6 +63,30 @@ describe("dashboard journey", () => {
       (await page.getByText(/Confirm your email address/).textContent()) ?? "",
       /open the link we sent/,
     );
+  });
+
+  it("explains that creating an instance needs a confirmed email, and creates one once it is", async () => {
+    const { page } = session;
+    const hint = page.locator("#create-needs-verification");
+    assert.match((await hint.textContent()) ?? "", /needs a confirmed email address/);
+    await page.getByLabel("Name of the new instance").fill("Support line");
+    await page.getByRole("button", { name: "Create instance" }).click();
+    const refusal = page.getByRole("alert");
+    await refusal.waitFor();
+    assert.match(
+      (await refusal.textContent()) ?? "",
+      /Verify your email address before creating an instance/,
+    );
+    await screenshot(page, "instances-email-not-verified");
+
+    // Follow the verification email's link (the Auth emulator keeps the emails it would send).
+    await verifyEmail(email);
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Instances" }).waitFor();
+    await hint.waitFor({ state: "detached" });
+    await page.getByText(/Confirm your email address/).waitFor({ state: "detached" });
+    // The dashboard remembers Firebase Auth's "not verified" for at most 5 s (README).
+    await page.waitForTimeout(5_000);
   });
 
   it("creates an instance and shows its live status", async () => {

@@ -42,7 +42,8 @@ async function signInWithProvider(session: BrowserSession, provider: "Google" | 
 
 async function accountOf(page: Page) {
   return page.evaluate(
-    async () => (await (await fetch("/v1/account")).json()) as { uid: string; email: string },
+    async () =>
+      (await (await fetch("/v1/account")).json()) as { uid: string; email: string; emailVerified: boolean },
   );
 }
 
@@ -64,6 +65,7 @@ describe("sign-in with Google and GitHub", () => {
     await page.getByText(email).waitFor();
     const account = await accountOf(page);
     assert.equal(account.email, email);
+    assert.equal(account.emailVerified, true, "a verified Google address counts for instances");
     // Provider accounts arrive verified: no verification banner.
     assert.equal(await page.getByText(/Confirm your email address/).count(), 0);
     await screenshot(page, "google-signed-in");

@@ -77,13 +77,57 @@ export interface DashboardUser {
   csrfToken: string;
 }
 
+/** An email the Auth emulator would have sent (it keeps them instead of sending). */
+export interface OobCode {
+  email: string;
+  requestType: string;
+  oobCode: string;
+}
+
+export async function emailsTo(email: string): Promise<OobCode[]> {
+  const { auth, projectId } = stack();
+  const response = await fetch(`http://${auth}/emulator/v1/projects/${projectId}/oobCodes`);
+  const { oobCodes } = (await response.json()) as { oobCodes: OobCode[] };
+  return oobCodes.filter((code) => code.email === email);
+}
+
+/**
+ * Verifies the address as its owner would: follows the link of the latest verification email, the
+ * way Firebase's action page applies its code. With `idToken`, asks for that email first (the
+ * dashboard's sign-up page sends one by itself).
+ */
+export async function verifyEmail(email: string, idToken?: string): Promise<void> {
+  if (idToken) {
+    const sent = await authRest("accounts:sendOobCode", { requestType: "VERIFY_EMAIL", idToken });
+    if (sent.status !== 200) throw new Error(`no verification email: ${sent.body.error?.message}`);
+  }
+  const deadline = Date.now() + 10_000;
+  let link: OobCode | undefined;
+  while (!link && Date.now() < deadline) {
+    link = (await emailsTo(email)).filter((code) => code.requestType === "VERIFY_EMAIL").pop();
+    if (!link) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!link) throw new Error(`no verification email reached ${email}`);
+  const applied = await authRest("accounts:update", { oobCode: link.oobCode });
+  if (applied.status !== 200 || applied.body.emailVerified !== true) {
+    throw new Error(`verifying ${email} failed: ${JSON.stringify(applied.body)}`);
+  }
+}
+
 /** A random address in 198.18.0.0/15 (benchmarking range): one simulated client. */
 export function testClientAddress(): string {
   const [a, b, c] = randomBytes(3);
   return `198.${18 + (a! & 1)}.${b}.${c}`;
 }
 
-export async function signUpAndSignIn(label = "user"): Promise<DashboardUser> {
+/**
+ * Signs up through the dashboard API, verifies the email through the Auth emulator (instances need a
+ * verified address; pass `verified: false` to stay unverified), signs in and opens a session.
+ */
+export async function signUpAndSignIn(
+  label = "user",
+  options: { verified?: boolean } = {},
+): Promise<DashboardUser> {
   const { dashboard } = stack();
   const email = uniqueEmail(label);
   // Each simulated user signs up from an address of its own (the stack reads X-Forwarded-For locally),
@@ -95,7 +139,12 @@ export async function signUpAndSignIn(label = "user"): Promise<DashboardUser> {
     { "x-forwarded-for": testClientAddress() },
   );
   if (signup.status !== 201) throw new Error(`signup failed: ${JSON.stringify(signup.body)}`);
-  const idToken = await signInWithPassword(email, STRONG_PASSWORD);
+  let idToken = await signInWithPassword(email, STRONG_PASSWORD);
+  if (options.verified !== false) {
+    await verifyEmail(email, idToken);
+    // A sign-in after verifying: the blocking function records it on the account.
+    idToken = await signInWithPassword(email, STRONG_PASSWORD);
+  }
   const session = await json("POST", `${dashboard}/v1/session`, { idToken });
   if (session.status !== 200) throw new Error(`session failed: ${JSON.stringify(session.body)}`);
   const cookie = session.headers

@@ -29,6 +29,7 @@ export function firebaseIdentity(auth: Auth): Identity {
         return {
           uid: decoded.uid,
           ...(decoded.email ? { email: decoded.email } : {}),
+          emailVerified: decoded.email_verified === true,
           authTime: decoded.auth_time,
         };
       } catch {
@@ -56,6 +57,14 @@ export function firebaseIdentity(auth: Auth): Identity {
     },
     async revokeRefreshTokens(uid) {
       await auth.revokeRefreshTokens(uid);
+    },
+    async emailVerified(uid) {
+      try {
+        return (await auth.getUser(uid)).emailVerified;
+      } catch (error) {
+        if (authErrorCode(error) === "auth/user-not-found") return false;
+        throw error;
+      }
     },
   };
 }

@@ -3,6 +3,7 @@ import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
 import type { LogEvents } from "./logs.js";
 import type { AccountStore, Clock, KeyRing, Plan, StoredKey } from "./ports.js";
+import type { TtlCache } from "./ttlCache.js";
 
 export const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };
 
@@ -29,7 +30,13 @@ async function newAccountKey(deps: AccountDeps, uid: string): Promise<{ apiKey: 
 }
 
 /** Creates the account with the default plan and a first API key; a second call is a no-op. */
-export async function ensureAccount(deps: AccountDeps, uid: string, email: string, via: string) {
+export async function ensureAccount(
+  deps: AccountDeps,
+  uid: string,
+  email: string,
+  via: string,
+  emailVerified = false,
+) {
   const { stored } = await newAccountKey(deps, uid);
   const created = await deps.store.createAccount(
     {
@@ -39,6 +46,7 @@ export async function ensureAccount(deps: AccountDeps, uid: string, email: strin
       status: "active",
       createdAt: deps.clock.now(),
       apiKey: { prefix: stored.prefix, createdAt: stored.createdAt },
+      emailVerified,
     },
     stored,
   );
@@ -58,6 +66,7 @@ export async function accountView(deps: AccountDeps, uid: string) {
     uid: account.uid,
     email: account.email,
     status: account.status,
+    emailVerified: account.emailVerified === true,
     plan: { id: plan.id, instanceLimit: plan.instanceLimit, requestsPerMinute: plan.requestsPerMinute },
     apiKey: { prefix: account.apiKey.prefix, createdAt: new Date(account.apiKey.createdAt).toISOString() },
   };
@@ -70,6 +79,47 @@ export async function requireActiveAccount(store: AccountStore, uid: string) {
   if (account.status !== "active") throw new ApiError("FORBIDDEN", "This account is suspended.");
   return account;
 }
+
+// Instances are paid, always-on resources: only accounts with a verified email address create them.
+// The account document carries Firebase Authentication's emailVerified, recorded at account creation
+// (Google and GitHub sign-ins arrive verified), at every sign-in (beforesignedin), at dashboard
+// session creation (the ID token's email_verified claim), and by the dashboard's own check below.
+
+/** Records what Firebase Authentication says about the email, if the account says otherwise. */
+export async function recordEmailVerified(
+  store: Pick<AccountStore, "getAccount" | "setEmailVerified">,
+  uid: string,
+  verified: boolean,
+) {
+  const account = await store.getAccount(uid);
+  if (account && (account.emailVerified === true) !== verified) await store.setEmailVerified(uid, verified);
+}
+
+/**
+ * Whether the account's email is verified: the recorded flag, and while it is false, Firebase
+ * Authentication itself when `authority` is given (the dashboard, which holds Auth admin rights; the
+ * gateway has none and reads the flag only). A verification found there is recorded, so the gateway
+ * sees it too; a "no" is remembered for `misses`' TTL so refused retries cost no Auth call.
+ */
+export function emailVerificationCheck(
+  store: Pick<AccountStore, "getAccount" | "setEmailVerified">,
+  authority?: { emailVerified(uid: string): Promise<boolean>; misses: TtlCache<true> },
+) {
+  return async (uid: string): Promise<boolean> => {
+    const account = await store.getAccount(uid);
+    if (!account) return false;
+    if (account.emailVerified === true) return true;
+    if (!authority || authority.misses.get(uid)) return false;
+    const verified = await authority.emailVerified(uid);
+    if (verified) await store.setEmailVerified(uid, true);
+    else authority.misses.set(uid, true);
+    return verified;
+  };
+}
+
+export const EMAIL_NOT_VERIFIED_DETAIL =
+  "Verify your email address before creating an instance: open the link in the verification email " +
+  "(the dashboard sends it again on request), then sign in to the dashboard or create the instance there.";
 
 export async function revealAccountKey(deps: AccountDeps, uid: string, requestId: string) {
   await requireActiveAccount(deps.store, uid);

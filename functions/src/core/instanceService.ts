@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { EMAIL_NOT_VERIFIED_DETAIL } from "./accounts.js";
 import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
@@ -43,6 +44,8 @@ export interface InstanceDeps {
   deletions?: Pick<InstanceDeletionStore, "update">;
   /** Drops this server's cached copy of an instance document. */
   forgetInstance?: (accountId: string, instanceId: string) => void;
+  /** Whether the account's email is verified (core/accounts.ts emailVerificationCheck). */
+  emailVerified(accountId: string): Promise<boolean>;
 }
 
 /** Refuses webhook URLs that could reach internal addresses, before they are ever stored. */
@@ -91,6 +94,8 @@ export async function createInstance(
   plan: Plan,
   request: { id?: string; name?: string },
 ) {
+  if (!(await deps.emailVerified(accountId)))
+    throw new ApiError("EMAIL_NOT_VERIFIED", EMAIL_NOT_VERIFIED_DETAIL);
   const instanceId = request.id ?? newInstanceId();
   const runtimeId = newRuntimeId();
   const { apiKey, stored } = await newInstanceKey(deps, runtimeId);

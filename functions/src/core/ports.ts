@@ -28,6 +28,11 @@ export interface Account {
   status: AccountStatus;
   createdAt: number;
   apiKey: { prefix: string; createdAt: number };
+  /**
+   * Firebase Authentication's emailVerified as last seen (account creation, sign-in, session
+   * creation, the dashboard's check); absent on accounts created before it was recorded.
+   */
+  emailVerified?: boolean;
 }
 
 /** Where a key digest points: the account key, or one instance's own key. */
@@ -65,6 +70,8 @@ export interface AccountStore {
   listAudit(uid: string, limit: number): Promise<AuditEntry[]>;
   /** Sets (ciphertext) or removes (null) one secret field of the account. */
   setAccountSecret(uid: string, field: string, ciphertext: string | null): Promise<void>;
+  /** Records Firebase Authentication's emailVerified on the account document. */
+  setEmailVerified(uid: string, verified: boolean): Promise<void>;
 }
 
 export interface SessionStore {
@@ -87,6 +94,8 @@ export interface CiphertextStore {
 export interface VerifiedIdToken {
   uid: string;
   email?: string;
+  /** The token's `email_verified` claim. */
+  emailVerified: boolean;
   /** Seconds since epoch of the sign-in that produced the token. */
   authTime: number;
 }
@@ -105,6 +114,8 @@ export interface Identity {
   /** Verifies with checkRevoked: a revoked or disabled user's cookie is refused. */
   verifySessionCookie(cookie: string): Promise<VerifiedSession>;
   revokeRefreshTokens(uid: string): Promise<void>;
+  /** Firebase Authentication's own emailVerified for the user (admin getUser); false when absent. */
+  emailVerified(uid: string): Promise<boolean>;
 }
 
 export type CreateInstanceOutcome = "created" | "exists" | "limit";

@@ -1,4 +1,5 @@
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
+import type { AccountStore } from "../core/ports.js";
 import { placement } from "../deployment.js";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 
@@ -12,9 +13,9 @@ const loadAccounts = lazy(async () => {
 
 /** The one place password sign-ups are refused: they must go through POST /v1/signup and its policy. */
 export async function handleBeforeUserCreated(
-  user: { uid: string; email?: string },
+  user: { uid: string; email?: string; emailVerified?: boolean },
   providerId: string | undefined,
-  createAccount: (uid: string, email: string, via: string) => Promise<unknown>,
+  createAccount: (uid: string, email: string, via: string, emailVerified: boolean) => Promise<unknown>,
 ) {
   if (providerId === "password") {
     throw new HttpsError(
@@ -22,7 +23,22 @@ export async function handleBeforeUserCreated(
       "Sign up through the WSAPI dashboard so the password policy applies.",
     );
   }
-  await createAccount(user.uid, user.email ?? "", providerId ?? "unknown");
+  // Google (and GitHub, when it vouches for the address) arrive verified: that counts.
+  await createAccount(user.uid, user.email ?? "", providerId ?? "unknown", user.emailVerified === true);
+}
+
+/** Refuses suspended accounts; records the email's verification as Firebase Authentication sees it. */
+export async function handleBeforeUserSignedIn(
+  user: { uid: string; emailVerified?: boolean },
+  store: Pick<AccountStore, "getAccount" | "setEmailVerified">,
+) {
+  const account = await store.getAccount(user.uid);
+  if (account?.status === "suspended") {
+    throw new HttpsError("permission-denied", "This account is suspended.");
+  }
+  const verified = user.emailVerified === true;
+  if (account && (account.emailVerified === true) !== verified)
+    await store.setEmailVerified(user.uid, verified);
 }
 
 export const beforecreated = beforeUserCreated(
@@ -31,8 +47,8 @@ export const beforecreated = beforeUserCreated(
     const { ensureAccount } = await import("../core/accounts.js");
     const deps = await loadAccounts();
     const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
-    await handleBeforeUserCreated(event.data!, providerId, (uid, email, via) =>
-      ensureAccount(deps, uid, email, via),
+    await handleBeforeUserCreated(event.data!, providerId, (uid, email, via, emailVerified) =>
+      ensureAccount(deps, uid, email, via, emailVerified),
     );
   },
 );
@@ -40,10 +56,6 @@ export const beforecreated = beforeUserCreated(
 export const beforesignedin = beforeUserSignedIn(
   { ...placement("beforesignedin"), secrets: accountSecrets },
   async (event) => {
-    const deps = await loadAccounts();
-    const account = await deps.store.getAccount(event.data!.uid);
-    if (account?.status === "suspended") {
-      throw new HttpsError("permission-denied", "This account is suspended.");
-    }
+    await handleBeforeUserSignedIn(event.data!, (await loadAccounts()).store);
   },
 );

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { describeError } from "../api";
 import { ErrorText } from "../components/Alert";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { useEmailVerification } from "../components/EmailVerification";
 import { formatTime } from "../components/format";
 import { PageTitle } from "../components/PageTitle";
 import { CheckedAt, StatusBadge } from "../components/StatusBadge";
@@ -20,6 +21,7 @@ export function InstancesPage() {
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<InstanceSummary | null>(null);
+  const email = useEmailVerification();
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -57,10 +59,22 @@ export function InstancesPage() {
           placeholder="e.g. Support line"
           onChange={(event) => setName(event.target.value)}
         />
-        <button type="submit" className="primary" disabled={creating} aria-busy={creating}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={creating}
+          aria-busy={creating}
+          aria-describedby={email.verified ? undefined : "create-needs-verification"}
+        >
           {creating ? "Creating…" : "Create instance"}
         </button>
       </form>
+      {email.verified ? null : (
+        <p id="create-needs-verification" className="muted">
+          An instance is a paid, always-on resource, so creating one needs a confirmed email address: open the
+          link we sent to {email.user?.email}, or send it again above.
+        </p>
+      )}
       <ErrorText>{error}</ErrorText>
       <section aria-labelledby="instances-heading">
         <h2 id="instances-heading">Your instances</h2>

@@ -81,6 +81,10 @@ export function firestoreAccountStore(db: Firestore): AccountStore {
       } satisfies ApiKeyRecord;
     },
 
+    async setEmailVerified(uid, verified) {
+      await accounts.doc(uid).update({ emailVerified: verified });
+    },
+
     async setAccountSecret(uid, field, ciphertext) {
       await secrets.doc(uid).update({ [field]: ciphertext ?? FieldValue.delete() });
     },

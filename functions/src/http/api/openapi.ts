@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ERROR_STATUS } from "../../core/errors.js";
 import {
   createInstanceRequest,
   instanceDefaultsRequest,
@@ -132,7 +133,13 @@ export function buildOpenApi(serverUrl: string) {
             title: { type: "string" },
             status: { type: "integer" },
             detail: { type: "string" },
-            code: { type: "string" },
+            code: {
+              type: "string",
+              enum: Object.keys(ERROR_STATUS),
+              description:
+                "The one error vocabulary (functions/src/core/errors.ts). EMAIL_NOT_VERIFIED (403): " +
+                "POST /account/instances before the account's email address is verified.",
+            },
             requestId: { type: "string" },
           },
         },

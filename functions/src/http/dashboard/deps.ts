@@ -12,6 +12,8 @@ export interface DashboardDeps extends AccountDeps {
   maxSignInAgeMs: number;
   /** Adds `Secure` to cookies; off only for plain-http local testing tools that need it. */
   secureCookies: boolean;
+  /** core/accounts.ts emailVerificationCheck, asking Firebase Authentication while the flag is false. */
+  emailVerified(uid: string): Promise<boolean>;
   /** Counts one sign-up attempt from a client address (shared store); absent: no throttle. */
   signupLimit?: (address: string) => Promise<RateLimitResult>;
   /** The client address sign-ups count against (http/common/clientAddress.ts). */

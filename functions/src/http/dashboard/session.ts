@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { ensureAccount } from "../../core/accounts.js";
+import { ensureAccount, recordEmailVerified } from "../../core/accounts.js";
 import { ApiError } from "../../core/errors.js";
 import { parseJsonBody } from "../common/body.js";
 import type { DashboardDeps } from "./deps.js";
@@ -24,7 +24,8 @@ export function registerSession(app: Hono<DashboardEnv>, deps: DashboardDeps) {
       throw new ApiError("UNAUTHENTICATED", "Sign in again: the sign-in is older than 5 minutes.");
     }
     // Google and GitHub users get their account in beforeUserCreated; this covers a missed trigger.
-    await ensureAccount(deps, token.uid, token.email ?? "", "session");
+    await ensureAccount(deps, token.uid, token.email ?? "", "session", token.emailVerified);
+    await recordEmailVerified(deps.store, token.uid, token.emailVerified);
     const cookie = await deps.identity.createSessionCookie(idToken, deps.sessionTtlMs);
     setCookie(c, SESSION_COOKIE, cookie, {
       httpOnly: true,
