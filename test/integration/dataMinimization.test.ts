@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startReceiver } from "../support/receiver.js";
-import { json, stack } from "../support/stack.js";
+import { adminDb, json, stack } from "../support/stack.js";
 import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
 
 // Message content and secrets exist only in transit: after real traffic carrying a unique sentinel,
@@ -96,6 +96,9 @@ describe("data minimization", () => {
       60_000,
     );
     assert.ok(delivered >= 3, "the sentinel really flowed through the system to the webhooks");
+    // A failing call whose path names a phone number: the request log line must not.
+    const refused = await json("GET", `${urls.gateway}/session/pair-code/${PHONE_A}`, undefined, as("min-a"));
+    assert.equal(refused.status, 409);
   });
 
   after(() => receiver.close());
@@ -123,6 +126,62 @@ describe("data minimization", () => {
       const found = findIn(content, SENTINEL);
       assert.equal(found, undefined, `message content found (${found}) in ${name}`);
     }
+  });
+
+  it("no phone number or JID is in any log line (pairing, messages, failed requests)", async () => {
+    const logs = filesUnder(".wsapi/logs").map((file) => [file, readFileSync(file, "utf8")] as const);
+    assert.ok(
+      logs.some(([name]) => name.includes("instance-")),
+      "the instances' logs were scanned",
+    );
+    for (const [name, content] of logs) {
+      for (const phone of [PHONE_A, PHONE_B, CONTACT]) {
+        assert.ok(!content.includes(phone), `phone number or JID found in ${name}`);
+      }
+    }
+  });
+
+  it("message content is held in at most one place, encrypted, and not once delivered", async () => {
+    const db = adminDb();
+    for (const id of ["min-a", "min-b"]) {
+      const deliveries = await db
+        .collection("accounts")
+        .doc(tenant.user.uid)
+        .collection("instances")
+        .doc(id)
+        .collection("deliveries")
+        .get();
+      assert.ok(deliveries.size > 0);
+      for (const delivery of deliveries.docs) {
+        const held = await db.collection("deliveryPayloads").doc(delivery.id).get();
+        if (delivery.get("state") === "delivered") {
+          assert.equal(held.exists, false, "a delivered event's content is deleted");
+        } else if (held.exists) {
+          assert.match(String(held.get("payload")), /^v\d+\./, "held only as an AES-GCM envelope");
+          const expireAt = held.get("expireAt").toMillis();
+          assert.ok(expireAt <= Date.now() + 25 * 3600_000, "held no longer than the schedule needs");
+        }
+      }
+    }
+    // Tasks carry ids only (functions/test/webhookWorker.test.ts): the payload collection is the one place.
+  });
+
+  it("runtime problems reach customers as codes, never the provider's text", async () => {
+    const providerText =
+      "Revision 'wi-min-00001' is not ready: Permission 'iam.serviceaccounts.actAs' denied on wsapi-i@cell-7.iam.gserviceaccount.com";
+    await adminDb()
+      .collection("accounts")
+      .doc(tenant.user.uid)
+      .collection("instances")
+      .doc("min-b")
+      .update({ runtime: { state: "crashed", detail: providerText, updatedAt: Date.now() } });
+    const detail = await json("GET", `${urls.gateway}/account/instances/min-b`, undefined, {
+      "x-api-key": tenant.accountKey,
+    });
+    const text = JSON.stringify(detail.body);
+    assert.ok(!text.includes("gserviceaccount") && !text.includes("actAs"), text);
+    const runtime = detail.body.runtime as { state: string; code?: string } | undefined;
+    if (runtime?.state === "crashed") assert.equal(runtime.code, "permission");
   });
 
   it("no API key or signing secret is stored or logged in plaintext", async () => {
