@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { redisArgs } from "../../scripts/stack/redis.js";
 import {
   authFailureLimiter,
   INSURANCE_MAX_KEYS,
@@ -89,22 +90,7 @@ describe("shared counters on redis-server", {
   let port: number;
   before(async () => {
     port = await freePort();
-    server = spawn(
-      "redis-server",
-      [
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--requirepass",
-        "pw",
-      ],
-      { stdio: "ignore" },
-    );
+    server = spawn("redis-server", redisArgs(port, "pw"), { stdio: "ignore" });
     for (let i = 0; i < 50; i++) {
       const probe = await redisClient(`redis://127.0.0.1:${port}`, "pw");
       probe.on("error", () => {});
