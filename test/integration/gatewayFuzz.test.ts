@@ -1,39 +1,22 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
-import { INSTANCE_PATHS } from "../../functions/src/http/api/instancePaths.js";
+import {
+  bodyContentType,
+  fillPath,
+  headerValue,
+  INSTANCE_PATHS,
+  jsonBody,
+  pathParam,
+  platformRefuses,
+  problemIssue,
+} from "../support/fuzzInputs.js";
 import { stack } from "../support/stack.js";
 import { createTenant, type Tenant } from "../support/tenants.js";
 
 // Property-based fuzzing of the gateway: whatever the headers, path parameters and bodies,
 // the answer is never a 5xx and every error is problem+json.
 const { gateway } = stack();
-
-// Header values a real client can send (fetch refuses control characters and non-Latin-1).
-const headerValue = fc.string({
-  unit: fc.constantFrom(
-    ..." !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~é",
-  ),
-  maxLength: 80,
-});
-const pathParam = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.constantFrom(
-    "..",
-    "../../etc/passwd",
-    "%2e%2e",
-    "15551234567@s.whatsapp.net",
-    "",
-    "a".repeat(300),
-    "💥",
-    "\u0000",
-  ),
-);
-const jsonBody = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
-  fc.record({ to: fc.string(), text: fc.string() }).map((value) => JSON.stringify(value)),
-  fc.constantFrom("[]", "null", '{"to":"15551234567@s.whatsapp.net","text":""}', '{"data":"!!!"}'),
-);
 
 async function send(method: string, path: string, headers: Record<string, string>, body?: string) {
   const response = await fetch(`${gateway}${path}`, {
@@ -45,33 +28,13 @@ async function send(method: string, path: string, headers: Record<string, string
   return { status: response.status, contentType: response.headers.get("content-type") ?? "", text };
 }
 
-// The Functions runtime's JSON body parser answers a plain 400 before our code for bodies that are
-// not a JSON object or array (README, known limits); everything else must be ours.
-function platformRefuses(body: string, contentType: string): boolean {
-  if (!contentType.startsWith("application/json")) return false;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return parsed === null || typeof parsed !== "object";
-  } catch {
-    return true;
-  }
-}
-
 function assertClean(result: Awaited<ReturnType<typeof send>>, label: string) {
   assert.ok(
     result.status < 500 || result.status === 503,
     `${label}: ${result.status} ${result.text.slice(0, 200)}`,
   );
-  if (result.status >= 400) {
-    assert.match(
-      result.contentType,
-      /application\/problem\+json/,
-      `${label}: ${result.status} not problem+json`,
-    );
-    const problem = JSON.parse(result.text);
-    assert.equal(problem.status, result.status);
-    assert.equal(typeof problem.detail, "string");
-  }
+  const issue = problemIssue(result);
+  assert.equal(issue, undefined, `${label}: ${result.status} ${issue}`);
 }
 
 describe("gateway fuzzing", () => {
@@ -88,10 +51,7 @@ describe("gateway fuzzing", () => {
         fc.option(headerValue),
         fc.array(pathParam, { minLength: 1, maxLength: 2 }),
         async (route, apiKey, instanceId, params) => {
-          let index = 0;
-          const path = route.path.replace(/:\w+/g, () =>
-            encodeURIComponent(params[index++ % params.length]!),
-          );
+          const path = fillPath(route.path, params);
           const headers: Record<string, string> = {};
           if (apiKey !== null) headers["x-api-key"] = apiKey;
           if (instanceId !== null) headers["x-instance-id"] = instanceId;
@@ -108,7 +68,7 @@ describe("gateway fuzzing", () => {
       fc.asyncProperty(
         fc.constantFrom(...withBodies),
         jsonBody,
-        fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", ""),
+        bodyContentType,
         async (route, body, contentType) => {
           const headers: Record<string, string> = {
             "x-api-key": tenant.accountKey,

@@ -1,0 +1,128 @@
+import fc from "fast-check";
+import { INSTANCE_PATHS, type InstancePath } from "../../functions/src/http/api/instancePaths.js";
+
+// Generated inputs for fuzzing the gateway and the dashboard, shared by the short property test
+// (test/integration/gatewayFuzz.test.ts) and the long run (`npm run fuzz`, scripts/fuzz.ts).
+
+/** Header values a real client can send (fetch refuses control characters and non-Latin-1). */
+export const headerValue = fc.string({
+  unit: fc.constantFrom(
+    ..." !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~é",
+  ),
+  maxLength: 80,
+});
+
+export const pathParam = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(
+    "..",
+    "../../etc/passwd",
+    "%2e%2e",
+    "15551234567@s.whatsapp.net",
+    "",
+    "a".repeat(300),
+    "💥",
+    "\u0000",
+  ),
+);
+
+export const jsonBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
+  fc.record({ to: fc.string(), text: fc.string() }).map((value) => JSON.stringify(value)),
+  fc.constantFrom("[]", "null", '{"to":"15551234567@s.whatsapp.net","text":""}', '{"data":"!!!"}'),
+);
+
+export const BODY_CONTENT_TYPES = [
+  "application/json",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "",
+] as const;
+export const bodyContentType = fc.constantFrom(...BODY_CONTENT_TYPES);
+
+/** Replaces each `:param` of a Hono pattern with the (URL-encoded) generated values, in turn. */
+export function fillPath(template: string, params: string[]): string {
+  let index = 0;
+  return template.replace(/:\w+/g, () => encodeURIComponent(params[index++ % params.length] ?? ""));
+}
+
+// The Functions runtime's JSON body parser answers a plain 400 before our code for bodies that are
+// not a JSON object or array (README, known limits); everything else must be ours.
+export function platformRefuses(body: string, contentType: string): boolean {
+  if (!contentType.startsWith("application/json")) return false;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return parsed === null || typeof parsed !== "object";
+  } catch {
+    return true;
+  }
+}
+
+export interface FuzzAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** Why an error answer is not a well-formed problem+json, or undefined when it is (or no error). */
+export function problemIssue(answer: FuzzAnswer): string | undefined {
+  if (answer.status < 400) return undefined;
+  if (!/application\/problem\+json/.test(answer.contentType)) {
+    return `not problem+json (${answer.contentType || "no content-type"})`;
+  }
+  let problem: { status?: unknown; detail?: unknown };
+  try {
+    problem = JSON.parse(answer.text);
+  } catch {
+    return "problem+json body is not JSON";
+  }
+  if (problem?.status !== answer.status) return `problem status ${String(problem?.status)}`;
+  if (typeof problem.detail !== "string") return "problem without a detail";
+  return undefined;
+}
+
+export { INSTANCE_PATHS, type InstancePath };
+
+/** The gateway's own account routes (instance management with the account key). */
+export const GATEWAY_ACCOUNT_PATHS: InstancePath[] = [
+  { method: "GET", path: "/account/instances" },
+  { method: "POST", path: "/account/instances" },
+  { method: "GET", path: "/account/instances/defaults" },
+  { method: "PUT", path: "/account/instances/defaults" },
+  { method: "GET", path: "/account/instances/:id" },
+  { method: "DELETE", path: "/account/instances/:id" },
+  { method: "PUT", path: "/account/instances/:id/name" },
+  { method: "PUT", path: "/account/instances/:id/settings" },
+  { method: "PUT", path: "/account/instances/:id/apikey" },
+  { method: "PUT", path: "/account/instances/:id/restart" },
+];
+
+/** Dashboard routes behind the session cookie (`:id` an instance id). */
+export const DASHBOARD_ROUTES: Array<{ method: string; path: string }> = [
+  ["GET", "/v1/instances/:id"],
+  ["PUT", "/v1/instances/:id/name"],
+  ["PUT", "/v1/instances/:id/settings"],
+  ["PUT", "/v1/instances/:id/apikey"],
+  ["PUT", "/v1/instances/:id/restart"],
+  ["DELETE", "/v1/instances/:id"],
+  ["POST", "/v1/instances/:id/apikey/reveal"],
+  ["GET", "/v1/instances/:id/session/status"],
+  ["GET", "/v1/instances/:id/session/qr"],
+  ["GET", "/v1/instances/:id/session/qr/text"],
+  ["GET", "/v1/instances/:id/session/pair-code/:phone"],
+  ["POST", "/v1/instances/:id/session/logout"],
+  ["GET", "/v1/instances/:id/deliveries"],
+  ["POST", "/v1/instances/:id/webhook/test"],
+  ["POST", "/v1/instances/:id/webhook/enable"],
+  ["POST", "/v1/instances/:id/webhook/secret/reveal"],
+  ["POST", "/v1/instances/:id/webhook/secret/rotate"],
+  ["GET", "/v1/account"],
+  ["GET", "/v1/account/audit"],
+  ["POST", "/v1/account/api-key/reveal"],
+  ["POST", "/v1/account/api-key/rotate"],
+  ["GET", "/v1/instances"],
+  ["POST", "/v1/instances"],
+  ["GET", "/v1/instances/defaults"],
+  ["PUT", "/v1/instances/defaults"],
+  ["POST", "/v1/deliveries/:deliveryId/retry"],
+].map(([method, path]) => ({ method: method!, path: path! }));
