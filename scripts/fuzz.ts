@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import fc from "fast-check";
+import { generateApiKey } from "../functions/src/core/apiKey.js";
 import {
   bodyContentType,
   DASHBOARD_ROUTES,
@@ -49,6 +50,8 @@ interface FuzzRequest {
   target: "gateway" | "dashboard";
   variant: string;
   method: string;
+  /** The route's pattern, to group findings. */
+  route: string;
   path: string;
   headers: Record<string, string>;
   body?: string;
@@ -83,8 +86,11 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
     { weight: 4, arbitrary: fc.constantFrom(...INSTANCE_PATHS) },
     { weight: 1, arbitrary: fc.constantFrom(...GATEWAY_ACCOUNT_PATHS) },
   );
+  // Well-formed keys nobody holds: these count as failed authentications per client address.
+  const unknownKeys = Array.from({ length: 200 }, () => generateApiKey());
   const key = fc.oneof(
     fc.constant(creds.accountKey),
+    fc.constantFrom(...unknownKeys),
     fc.constant(creds.instanceKey),
     headerValue,
     fc.constant(undefined),
@@ -113,6 +119,7 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
         target: "gateway",
         variant: apiKey === creds.accountKey || apiKey === creds.instanceKey ? "valid-key" : "other-key",
         method: input.route.method,
+        route: input.route.path,
         path: fillPath(input.route.path, input.params),
         headers,
       };
@@ -149,6 +156,7 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
         target: "dashboard",
         variant,
         method: input.route.method,
+        route: input.route.path,
         path,
         headers,
       };
@@ -199,6 +207,7 @@ try {
   const serverErrors: Example[] = [];
   const badBodies: Example[] = [];
   let serverErrorCount = 0;
+  const serverErrorsByRoute: Record<string, number> = {};
   let badBodyCount = 0;
   let platformRefusals = 0;
   let networkErrors = 0;
@@ -260,6 +269,8 @@ try {
     byTarget[key][status] = (byTarget[key][status] ?? 0) + 1;
     if (status >= 500) {
       serverErrorCount += 1;
+      const route = `${request.target} ${request.method} ${request.route}`;
+      serverErrorsByRoute[route] = (serverErrorsByRoute[route] ?? 0) + 1;
       if (serverErrors.length < maxExamples) serverErrors.push(example(request, status, type, text));
     }
     const contentTypeSent = request.headers["content-type"] ?? "";
@@ -308,7 +319,7 @@ try {
     requestsPerSecond: Math.round(done / seconds),
     statuses,
     byTarget,
-    serverErrors: { count: serverErrorCount, examples: serverErrors },
+    serverErrors: { count: serverErrorCount, byRoute: serverErrorsByRoute, examples: serverErrors },
     nonProblemErrorBodies: { count: badBodyCount, examples: badBodies },
     platformBodyParserRefusals: platformRefusals,
     networkErrors: { count: networkErrors, examples: networkExamples },
@@ -322,6 +333,7 @@ try {
   for (const [target, counts] of Object.entries(byTarget))
     console.log(`  ${target}: ${JSON.stringify(counts)}`);
   console.log(`answers >= 500: ${serverErrorCount}`);
+  for (const [route, count] of Object.entries(serverErrorsByRoute)) console.log(`  ${count} × ${route}`);
   for (const e of serverErrors)
     console.log(`  ${e.status} ${e.method} ${e.path} [${e.target}/${e.variant}] ${e.body}`);
   console.log(
