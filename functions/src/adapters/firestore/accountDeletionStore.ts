@@ -1,0 +1,80 @@
+import type { DocumentReference, Firestore, Query } from "firebase-admin/firestore";
+import {
+  ACCOUNT_DELETIONS,
+  type AccountDeletionRecord,
+  type AccountDeletionStore,
+} from "../../core/accountDeletion.js";
+
+// accountDeletions/{uid}: one unfinished account deletion job each (uid and timestamps only),
+// removed when the job ends. Every document naming an account: accounts/{uid} (with auditLog,
+// instances and their deliveries/attempts/webhookEndpoints), accountSecrets/{uid}, apiKeys/{digest}
+// (accountId); instance documents elsewhere go through the instance deletion job.
+const NOT_FOUND = 5;
+const PAGE = 200;
+
+async function deleteAll(query: Query, deeper: (ref: DocumentReference) => Promise<void> = async () => {}) {
+  for (;;) {
+    const page = await query.limit(PAGE).get();
+    for (const doc of page.docs) await deeper(doc.ref);
+    await Promise.all(page.docs.map((doc) => doc.ref.delete()));
+    if (page.size < PAGE) return;
+  }
+}
+
+export function firestoreAccountDeletionStore(db: Firestore): AccountDeletionStore {
+  const jobs = db.collection(ACCOUNT_DELETIONS);
+  const accounts = db.collection("accounts");
+  const apiKeys = db.collection("apiKeys");
+  return {
+    async begin(uid, now) {
+      return db.runTransaction(async (tx) => {
+        const [job, keys] = await Promise.all([
+          tx.get(jobs.doc(uid)),
+          tx.get(apiKeys.where("accountId", "==", uid)),
+        ]);
+        for (const key of keys.docs) tx.delete(key.ref);
+        const record: AccountDeletionRecord = job.exists
+          ? (job.data() as AccountDeletionRecord)
+          : { uid, requestedAt: now };
+        if (!job.exists) tx.create(jobs.doc(uid), record);
+        return { record, digests: keys.docs.map((key) => key.id) };
+      });
+    },
+
+    async get(uid) {
+      const snapshot = await jobs.doc(uid).get();
+      return snapshot.exists ? (snapshot.data() as AccountDeletionRecord) : undefined;
+    },
+
+    async update(uid, patch) {
+      try {
+        await jobs.doc(uid).update(patch);
+      } catch (error) {
+        if ((error as { code?: number }).code !== NOT_FOUND) throw error;
+      }
+    },
+
+    async remove(uid) {
+      await jobs.doc(uid).delete();
+    },
+
+    async instanceIds(uid) {
+      const page = await accounts.doc(uid).collection("instances").select().get();
+      return page.docs.map((doc) => doc.id);
+    },
+
+    async eraseDocuments(uid) {
+      const account = accounts.doc(uid);
+      await deleteAll(apiKeys.where("accountId", "==", uid));
+      await deleteAll(account.collection("auditLog"));
+      await deleteAll(account.collection("instances"), async (instance) => {
+        await deleteAll(instance.collection("webhookEndpoints"));
+        await deleteAll(instance.collection("deliveries"), (delivery) =>
+          deleteAll(delivery.collection("attempts")),
+        );
+      });
+      await db.collection("accountSecrets").doc(uid).delete();
+      await account.delete();
+    },
+  };
+}
