@@ -93,15 +93,11 @@ export const PROVISIONER_PERMISSIONS = [
   "secretmanager.versions.access",
 ] as const;
 
-/**
- * Dashboard sign-up (server-side, under its password check), `__session` cookies, sign-out revocation,
- * and account deletion (`DELETE /v1/account` deletes the Auth user last).
- */
+/** Dashboard sign-up (server-side, under its password check), `__session` cookies and sign-out revocation. */
 export const AUTH_MANAGER_PERMISSIONS = [
   "firebaseauth.users.create",
   "firebaseauth.users.get",
   "firebaseauth.users.update",
-  "firebaseauth.users.delete",
   "firebaseauth.users.createSession",
 ] as const;
 
