@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { EgressMode } from "@wsapi/contracts/egress";
 import type { App } from "firebase-admin/app";
 import type { Firestore } from "firebase-admin/firestore";
 import type { RuntimeConfig } from "./config.js";
@@ -10,7 +11,6 @@ import { TtlCache } from "./core/ttlCache.js";
 import type { WebhookDashboardDeps } from "./core/webhooks/dashboard.js";
 import type { EnqueueDeps } from "./core/webhooks/enqueue.js";
 import { webhookLogEvents } from "./core/webhooks/logs.js";
-import type { AddressMode } from "./core/webhooks/ssrf.js";
 import type { WorkerDeps } from "./core/webhooks/worker.js";
 
 // Builds webhook delivery from the core pieces composition.ts already made (Firestore, key ring,
@@ -28,7 +28,7 @@ export interface WebhookCore {
  * Emulated (the Functions emulator with a demo-* project, see config.ts) webhooks may reach the
  * developer's own machine; everywhere else only public addresses.
  */
-export function addressMode(config: RuntimeConfig): AddressMode {
+export function addressMode(config: RuntimeConfig): EgressMode {
   return config.emulated ? "local" : "production";
 }
 

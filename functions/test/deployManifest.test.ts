@@ -6,12 +6,21 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { deployment } from "../src/deployment.js";
+import { copyUpload } from "./support/uploadCopy.js";
 
-// Builds the manifest exactly as `firebase deploy` does (firebase-functions' own discovery binary over the
-// built functions/lib) and checks what Google Cloud would create from it.
+// Builds the manifest exactly as `firebase deploy` does (firebase-functions' own discovery binary over
+// the built functions/lib), from a copy of what deploy uploads placed outside the monorepo, and checks
+// what Google Cloud would create from it.
 const functionsDir = fileURLToPath(new URL("..", import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), "wsapi-manifest-"));
 after(() => rmSync(workDir, { recursive: true, force: true }));
+const uploadDir = join(workDir, "functions");
+const uploaded = await copyUpload(functionsDir, uploadDir);
+
+// firebase-tools discovers without emulator variables; strip any the test runner inherited.
+const deployEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(FUNCTIONS_EMULATOR|FIREBASE_|FIRESTORE_)/.test(name)),
+);
 
 interface Endpoint {
   region?: string[];
@@ -35,13 +44,9 @@ function buildManifest(): Record<string, Endpoint> {
   const output = join(workDir, "manifest.json");
   // The package's `bin`, which firebase-tools runs from the functions directory.
   const bin = fileURLToPath(new URL("../../node_modules/.bin/firebase-functions", import.meta.url));
-  // firebase-tools discovers without emulator variables; strip any the test runner inherited.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(FUNCTIONS_EMULATOR|FIREBASE_|FIRESTORE_)/.test(name)),
-  );
   execFileSync(process.execPath, [bin, "."], {
-    cwd: functionsDir,
-    env: { ...env, FUNCTIONS_MANIFEST_OUTPUT_PATH: output },
+    cwd: uploadDir,
+    env: { ...deployEnv, FUNCTIONS_MANIFEST_OUTPUT_PATH: output },
     stdio: ["ignore", "ignore", "pipe"],
   });
   return JSON.parse(readFileSync(output, "utf8")).endpoints;
@@ -133,6 +138,30 @@ describe("the functions manifest firebase deploy sends", () => {
     const https = Object.entries(endpoints).filter(([, endpoint]) => endpoint.httpsTrigger);
     assert.deepEqual(https.map(([name]) => name).sort(), ["api", "dashboard", "events"]);
     for (const [name, endpoint] of https) assert.deepEqual(endpoint.httpsTrigger?.invoker, ["public"], name);
+  });
+});
+
+describe("what firebase deploy uploads", () => {
+  const modules = uploaded.filter((file) => file.startsWith("lib/") && file.endsWith(".js"));
+
+  it("carries @wsapi/contracts inside lib/ and depends on nothing Cloud Build cannot install", () => {
+    assert.ok(modules.includes("lib/vendor/contracts/events.js"));
+    for (const file of modules) {
+      assert.doesNotMatch(readFileSync(join(uploadDir, file), "utf8"), /["']@wsapi\//, file);
+    }
+    const { dependencies } = JSON.parse(readFileSync(join(uploadDir, "package.json"), "utf8"));
+    for (const [name, spec] of Object.entries<string>(dependencies)) {
+      assert.ok(!name.startsWith("@wsapi/") && !/^(file|link|workspace):/.test(spec), `${name}@${spec}`);
+    }
+  });
+
+  it("loads every module of the upload outside the monorepo", () => {
+    const load = `for (const file of ${JSON.stringify(modules)}) await import("./" + file);`;
+    execFileSync(process.execPath, ["--input-type=module", "--eval", load], {
+      cwd: uploadDir,
+      env: deployEnv,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
   });
 });
 

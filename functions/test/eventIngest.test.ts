@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { EventEnvelope } from "../src/core/contracts/events.js";
+import type { EventEnvelope } from "@wsapi/contracts/events";
 import { type IngestDeps, ingestEvents } from "../src/core/eventIngest.js";
 import type { Instance } from "../src/core/instances.js";
 import { fakeClock } from "./memoryStores.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { maskPersonalData } from "@wsapi/contracts/personal-data";
 import { createLogs } from "../../instance/src/logs.js";
-import { maskPersonalData } from "../src/core/contracts/personalData.js";
 import { createLogger } from "../src/core/logs.js";
 
 // No phone number or JID reaches a log line, from the control plane or from an instance.

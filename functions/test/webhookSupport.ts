@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { EMPTY_DEFAULTS, type Instance } from "../src/core/instances.js";
 import type { InstanceStore } from "../src/core/ports.js";
-import { parseIpv6 } from "../src/core/webhooks/ssrf.js";
 
 // Real local servers for the webhook tests: a tiny DNS responder (UDP, A/AAAA only) and HTTP
 // receivers that record what they got.
@@ -15,10 +14,12 @@ export interface DnsRecords {
 
 function encodeAddress(type: number, address: string): Buffer {
   if (type === 1) return Buffer.from(address.split(".").map(Number));
-  const value = parseIpv6(address)!;
-  const bytes = Buffer.alloc(16);
-  for (let i = 0; i < 16; i++) bytes[15 - i] = Number((value >> BigInt(8 * i)) & 0xffn);
-  return bytes;
+  // The URL parser writes every IPv6 spelling as hex groups with at most one "::".
+  const [head = "", tail = ""] = new URL(`http://[${address}]/`).hostname.slice(1, -1).split("::");
+  const groups = (part: string) => (part ? part.split(":") : []);
+  const zeros = Array<string>(8 - groups(head).length - groups(tail).length).fill("0");
+  const words = [...groups(head), ...zeros, ...groups(tail)].map((group) => Number.parseInt(group, 16));
+  return Buffer.from(words.flatMap((word) => [word >> 8, word & 0xff]));
 }
 
 function answer(query: Buffer, records: DnsRecords): Buffer {

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const secret = newInstanceSecret();
   const control = await startControlPlane(new Map([[INSTANCE_ID, secret]]));
   const simulator = await spawnSimulator();
-  const compiled = join(REPO_ROOT, "instance/dist/instance/src/main.js");
+  const compiled = join(REPO_ROOT, "instance/dist/main.js");
   let instance: ChildService | undefined;
   try {
     instance = await spawnInstance(

@@ -1,12 +1,10 @@
 // Composition of the instance API. Every dependency comes in as an argument, so tests build the
 // app in-process with real or fake adapters.
+
+import { MEDIA_BODY_MAX_BYTES, SMALL_BODY_MAX_BYTES } from "@wsapi/contracts/instance-api";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { CryptoKey } from "jose";
-import {
-  MEDIA_BODY_MAX_BYTES,
-  SMALL_BODY_MAX_BYTES,
-} from "../../functions/src/core/contracts/instance-api.js";
 import { gatewayAuth } from "./http/auth.js";
 import { problemErrorHandler } from "./http/errors.js";
 import { problemResponse } from "./http/problem.js";

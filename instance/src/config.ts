@@ -1,6 +1,6 @@
 import { isAbsolute } from "node:path";
+import { INSTANCE_ENV } from "@wsapi/contracts/env";
 import { z } from "zod";
-import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
 
 const PublicEcJwk = z
   .object({

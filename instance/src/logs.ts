@@ -1,4 +1,4 @@
-import { maskPersonalData } from "../../functions/src/core/contracts/personalData.js";
+import { maskPersonalData } from "@wsapi/contracts/personal-data";
 
 // Named log events, one JSON line each (Cloud Logging reads `severity` and `message`).
 // Only metadata goes in: never message content, media, tokens, secrets or session state; and no

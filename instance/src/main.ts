@@ -1,5 +1,5 @@
 // Entry point of one instance service process. Configuration comes from the environment
-// (names in INSTANCE_ENV of functions/src/core/contracts/tokens.ts).
+// (names in INSTANCE_ENV of @wsapi/contracts/env).
 import { ConfigError, parseInstanceConfig } from "./config.js";
 import { createLogs } from "./logs.js";
 import { startInstance } from "./runtime.js";

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import type { EgressMode } from "@wsapi/contracts/egress";
 import { type CryptoKey, importJWK } from "jose";
 import { createApp } from "./app.js";
 import { type InstanceConfig, redactedConfig } from "./config.js";
@@ -11,7 +12,6 @@ import { EventOutbox, type OutboxOptions } from "./events/outbox.js";
 import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/session-state.js";
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
-import { createAddressPolicy } from "./net/address-policy.js";
 import { createMediaFetcher } from "./net/media-fetcher.js";
 import type { WhatsAppTransport } from "./transport/port.js";
 import { SimulatorTransport } from "./transport/simulator.js";
@@ -19,8 +19,8 @@ import { SimulatorTransport } from "./transport/simulator.js";
 export interface RuntimeOptions {
   logs?: InstanceLogs;
   hostname?: string;
-  /** Relaxes the media SSRF guard for these CIDRs. Tests only; production passes nothing. */
-  mediaAllowCidrs?: string[];
+  /** "local" lets media URLs reach loopback and private addresses. Tests only; production passes nothing. */
+  mediaEgress?: EgressMode;
   outbox?: Pick<OutboxOptions, "minBackoffMs" | "maxBackoffMs" | "maxPending" | "batchSize">;
   sessionState?: RemoteSessionStateOptions;
 }
@@ -66,7 +66,7 @@ export async function startInstance(
     logs,
     onEvent: (event) => void outbox.publish(event),
   });
-  const mediaFetcher = createMediaFetcher({ policy: createAddressPolicy(options.mediaAllowCidrs) });
+  const mediaFetcher = createMediaFetcher({ mode: options.mediaEgress ?? "production" });
   const app = createApp({ instanceId: config.instanceId, gatewayKey, transport, mediaFetcher, logs });
   const hostname = options.hostname ?? "0.0.0.0";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

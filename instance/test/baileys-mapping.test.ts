@@ -4,11 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { proto, type WACallEvent, type WAMessage } from "@whiskeysockets/baileys";
-import {
-  EVENT_DATA_SCHEMAS,
-  EventEnvelope,
-  type WhatsAppEvent,
-} from "../../functions/src/core/contracts/events.js";
+import { EVENT_DATA_SCHEMAS, EventEnvelope, type WhatsAppEvent } from "@wsapi/contracts/events";
 import { toEnvelope } from "../src/events/envelope.js";
 import {
   type MappingContext,

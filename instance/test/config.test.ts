@@ -1,7 +1,7 @@
 // The environment is parsed once; mistakes are named (never echoed), and a private key is refused.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { INSTANCE_ENV } from "../../functions/src/core/contracts/tokens.js";
+import { INSTANCE_ENV } from "@wsapi/contracts/env";
 import { ConfigError, parseInstanceConfig, redactedConfig } from "../src/config.js";
 import { generateGatewayKeys, newInstanceSecret } from "./support/keys.js";
 

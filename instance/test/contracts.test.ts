@@ -1,7 +1,7 @@
 // The shared event contract: 21 event types, an envelope whose data must match its type.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EVENT_TYPES, EventBatch, EventEnvelope } from "../../functions/src/core/contracts/events.js";
+import { EVENT_TYPES, EventBatch, EventEnvelope } from "@wsapi/contracts/events";
 import { toEnvelope } from "../src/events/envelope.js";
 
 const WSAPI_EVENT_TYPES = [

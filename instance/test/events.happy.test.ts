@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { EventEnvelope, WhatsAppEvent } from "../../functions/src/core/contracts/events.js";
+import type { EventEnvelope, WhatsAppEvent } from "@wsapi/contracts/events";
 import type { DeliveryOutcome } from "../src/events/control-client.js";
 import { EventOutbox } from "../src/events/outbox.js";
 import { deriveSpoolKey, EventSpool } from "../src/events/spool.js";

@@ -14,7 +14,7 @@ import { localAccounts, startMetadataServer } from "../stack/metadata.js";
 // Gateway overhead: the same call (GET /session/status) straight to an instance service and
 // through the real gateway app, measured side by side in one run. The gateway also fetches (once,
 // then from its cache) an ID token from a metadata stand-in; the instance has no front door here.
-const INSTANCE = "instance/dist/instance/src/main.js";
+const INSTANCE = "instance/dist/main.js";
 
 export interface LoadResult {
   p50: number;

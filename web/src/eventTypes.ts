@@ -1,4 +1,4 @@
-import type { EventType } from "../../functions/src/core/contracts/events";
+import type { EventType } from "@wsapi/contracts/events";
 
 // Every webhook event type with a short description. Typed against the server's contract, so a new
 // or renamed event type fails the build here instead of silently missing from the dashboard.
@@ -28,7 +28,7 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
 
 export const EVENT_TYPES = Object.keys(EVENT_DESCRIPTIONS) as EventType[];
 
-/** Delivered whatever the filters say (functions/src/core/contracts/events.ts SESSION_EVENT_TYPES). */
+/** Delivered whatever the filters say (SESSION_EVENT_TYPES of @wsapi/contracts/events). */
 export const SESSION_EVENTS: ReadonlySet<string> = new Set<EventType>([
   "logged_in",
   "logged_out",

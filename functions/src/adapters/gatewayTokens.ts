@@ -1,10 +1,10 @@
-import { importJWK, type JWK, SignJWT } from "jose";
 import {
   GATEWAY_ISSUER,
   GATEWAY_TOKEN_ALG,
   GATEWAY_TOKEN_TTL_SECONDS,
   instanceAudience,
-} from "../core/contracts/tokens.js";
+} from "@wsapi/contracts/tokens";
+import { importJWK, type JWK, SignJWT } from "jose";
 
 // Tokens live 60 s; one is reused for up to 30 s per instance so the hot path rarely signs.
 const REUSE_MS = 30_000;

@@ -1,5 +1,5 @@
-import type { EventEnvelope } from "./contracts/events.js";
-import { SESSION_EVENT_TYPES } from "./contracts/events.js";
+import type { EventEnvelope } from "@wsapi/contracts/events";
+import { SESSION_EVENT_TYPES } from "@wsapi/contracts/events";
 import type { Instance, InstanceDefaults } from "./instances.js";
 import type { Clock, InstanceStore } from "./ports.js";
 

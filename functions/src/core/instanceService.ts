@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { EMAIL_NOT_VERIFIED_DETAIL } from "./accounts.js";
 import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
@@ -14,7 +15,6 @@ import {
   newRuntimeId,
 } from "./instances.js";
 import type { AccountStore, Clock, InstanceStore, KeyRing, Plan, StoredKey } from "./ports.js";
-import { type AddressMode, checkWebhookUrl } from "./webhooks/ssrf.js";
 
 // Instance use-cases shared by the account API (api function) and the dashboard API.
 export const INSTANCE_SECRETS = "instanceSecrets";
@@ -37,7 +37,7 @@ export interface InstanceDeps {
   /** Called after a key stops being valid so this server's cache forgets it at once. */
   forgetKey?: (digest: string) => void;
   /** "production" refuses http and every non-public address; "local" allows loopback and private. */
-  webhookMode: AddressMode;
+  webhookMode: EgressMode;
   /** Asks a deleted instance's runtime to log its device out, within a bound (core/instanceDeletion.ts). */
   logoutDevice?: (instance: Instance) => Promise<LogoutOutcome>;
   /** Where deletion jobs record the logout outcome. */
@@ -51,7 +51,7 @@ export interface InstanceDeps {
 /** Refuses webhook URLs that could reach internal addresses, before they are ever stored. */
 function requireSafeWebhookUrl(deps: InstanceDeps, field: string, url: string | null | undefined) {
   if (url === null || url === undefined) return;
-  const check = checkWebhookUrl(url, deps.webhookMode);
+  const check = checkEgressUrl(url, deps.webhookMode, "webhook");
   if (!check.ok) throw new ApiError("VALIDATION", `${field}: ${check.reason}`);
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { EVENT_TYPES } from "@wsapi/contracts/events";
 import { z } from "zod";
-import { EVENT_TYPES } from "./contracts/events.js";
 import { runtimeDetailView } from "./runtimeDetail.js";
 
 // Instance domain: ids, settings and the views the account API returns.

@@ -1,5 +1,5 @@
+import { INSTANCE_ENV } from "@wsapi/contracts/env";
 import { decryptText } from "./aead.js";
-import { INSTANCE_ENV } from "./contracts/tokens.js";
 import { type InstanceDeletionStore, isStalled, runTeardown } from "./instanceDeletion.js";
 import { INSTANCE_SECRETS } from "./instanceService.js";
 import type { Instance, RuntimeRecord } from "./instances.js";

@@ -1,8 +1,8 @@
-import { maskPersonalData } from "./contracts/personalData.js";
+import { maskPersonalData } from "@wsapi/contracts/personal-data";
 
 // Redaction for anything that may reach a log line. Field names that can carry secrets or
 // message content are dropped whole; key-shaped strings are masked wherever they appear, and so
-// are WhatsApp JIDs and phone numbers (contracts/personalData.ts).
+// are WhatsApp JIDs and phone numbers (@wsapi/contracts/personal-data).
 const SECRET_FIELDS =
   /^(password|apikey|api_key|x-api-key|secret|token|idtoken|cookie|authorization|text|caption|body|data|vcard|ciphertext|value|webhookauthvalue|signingsecret|eventsigningsecret)$/i;
 const SECRET_PATTERNS: Array<[RegExp, string]> = [

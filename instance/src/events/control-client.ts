@@ -1,14 +1,15 @@
 // The instance's only way to reach the control plane: events and session state, each call
 // authenticated with a short-lived HS256 token signed with the instance's own secret.
-import { SignJWT } from "jose";
-import { EVENTS_PATH, type EventEnvelope } from "../../../functions/src/core/contracts/events.js";
-import { SESSION_STATE_PATH, SessionStateBody } from "../../../functions/src/core/contracts/instance-api.js";
+
+import { EVENTS_PATH, type EventEnvelope } from "@wsapi/contracts/events";
+import { SESSION_STATE_PATH, SessionStateBody } from "@wsapi/contracts/instance-api";
 import {
   EVENTS_AUDIENCE,
   INSTANCE_TOKEN_ALG,
   INSTANCE_TOKEN_TTL_SECONDS,
   instanceIssuer,
-} from "../../../functions/src/core/contracts/tokens.js";
+} from "@wsapi/contracts/tokens";
+import { SignJWT } from "jose";
 
 export type DeliveryOutcome =
   | { kind: "delivered" }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { EventEnvelope, WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
+import type { EventEnvelope, WhatsAppEvent } from "@wsapi/contracts/events";
 
 /** `evt_<unix-ms>_<16 hex>`: sortable by time, unguessable. */
 export function newEventId(nowMs: number): string {

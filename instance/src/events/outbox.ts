@@ -1,7 +1,7 @@
 // Every WhatsApp event passes through here: deduplicated, enveloped, spooled (encrypted) and
 // POSTed to the control plane in batches, retried with backoff while the control plane is down.
-import type { EventEnvelope, WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
-import { EVENTS_BATCH_MAX } from "../../../functions/src/core/contracts/events.js";
+import type { EventEnvelope, WhatsAppEvent } from "@wsapi/contracts/events";
+import { EVENTS_BATCH_MAX } from "@wsapi/contracts/events";
 import type { InstanceLogs } from "../logs.js";
 import { backoffDelay } from "../net/backoff.js";
 import type { DeliveryOutcome } from "./control-client.js";

@@ -13,8 +13,8 @@ import {
   renameSync,
   writeSync,
 } from "node:fs";
+import { EventEnvelope } from "@wsapi/contracts/events";
 import { z } from "zod";
-import { EventEnvelope } from "../../../functions/src/core/contracts/events.js";
 
 const KEY_VERSION = "v1";
 const IV_BYTES = 12;

@@ -1,11 +1,11 @@
-import type { MiddlewareHandler } from "hono";
-import { type CryptoKey, errors, jwtVerify } from "jose";
 import {
   GATEWAY_ISSUER,
   GATEWAY_TOKEN_ALG,
   GATEWAY_TOKEN_TTL_SECONDS,
   instanceAudience,
-} from "../../../functions/src/core/contracts/tokens.js";
+} from "@wsapi/contracts/tokens";
+import type { MiddlewareHandler } from "hono";
+import { type CryptoKey, errors, jwtVerify } from "jose";
 import type { InstanceLogs } from "../logs.js";
 import { problemResponse } from "./problem.js";
 

@@ -1,10 +1,11 @@
+import type { InstanceProblemCode } from "@wsapi/contracts/problems";
 import type { Context, ErrorHandler, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { InstanceLogs } from "../logs.js";
 import { TransportError, type TransportErrorKind, type WhatsAppTransport } from "../transport/port.js";
-import { type ProblemCode, ProblemError, problemResponse } from "./problem.js";
+import { ProblemError, problemResponse } from "./problem.js";
 
-const TRANSPORT_PROBLEMS: Record<TransportErrorKind, ProblemCode> = {
+const TRANSPORT_PROBLEMS: Record<TransportErrorKind, InstanceProblemCode> = {
   not_paired: "device-not-paired",
   not_connected: "unavailable",
   already_paired: "already-paired",

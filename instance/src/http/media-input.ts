@@ -1,5 +1,5 @@
 // Turns a send request's `data` (base64) or `url` into bytes and a MIME type.
-import { MEDIA_MAX_BYTES, type MediaKind } from "../../../functions/src/core/contracts/instance-api.js";
+import { MEDIA_MAX_BYTES, type MediaKind } from "@wsapi/contracts/instance-api";
 import type { InstanceLogs } from "../logs.js";
 import { MediaFetchError, type MediaFetcher } from "../net/media-fetcher.js";
 import { ProblemError } from "./problem.js";

@@ -1,24 +1,10 @@
-// One closed vocabulary of errors and one shape for every error body (RFC 9457 problem details).
-import type { Problem } from "../../../functions/src/core/contracts/instance-api.js";
-
-export const PROBLEMS = {
-  "bad-request": { status: 400, title: "Bad request" },
-  unauthorized: { status: 401, title: "Unauthorized" },
-  forbidden: { status: 403, title: "Forbidden" },
-  "not-found": { status: 404, title: "Not found" },
-  "device-not-paired": { status: 409, title: "Device not paired" },
-  "already-paired": { status: 409, title: "Device already paired" },
-  "payload-too-large": { status: 413, title: "Payload too large" },
-  internal: { status: 500, title: "Internal error" },
-  "not-implemented": { status: 501, title: "Not implemented" },
-  unavailable: { status: 503, title: "Instance not available" },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-export type ProblemCode = keyof typeof PROBLEMS;
+// One shape for every error body (RFC 9457 problem details); the codes are @wsapi/contracts/problems'.
+import type { Problem } from "@wsapi/contracts/instance-api";
+import { INSTANCE_PROBLEMS, type InstanceProblemCode } from "@wsapi/contracts/problems";
 
 export class ProblemError extends Error {
   constructor(
-    readonly code: ProblemCode,
+    readonly code: InstanceProblemCode,
     readonly detail: string,
   ) {
     super(detail);
@@ -26,13 +12,13 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemBody(code: ProblemCode, detail: string): Problem {
-  const { status, title } = PROBLEMS[code];
+export function problemBody(code: InstanceProblemCode, detail: string): Problem {
+  const { status, title } = INSTANCE_PROBLEMS[code];
   return { type: `urn:wsapi:problem:${code}`, title, status, detail };
 }
 
 export function problemResponse(
-  code: ProblemCode,
+  code: InstanceProblemCode,
   detail: string,
   headers: Record<string, string> = {},
 ): Response {

@@ -1,14 +1,15 @@
-// Fetches customer-supplied media URLs without letting them reach our network: the resolved
-// addresses are checked, the connection is pinned to a checked address (no DNS rebinding),
-// redirects are refused, and size and time are bounded.
+// Fetches customer-supplied media URLs without letting them reach our network: the URL and every
+// resolved address are checked against the one egress policy (@wsapi/contracts/egress), the
+// connection is pinned to a checked address (no DNS rebinding), redirects are refused, and size
+// and time are bounded.
 import { lookup as dnsLookup } from "node:dns/promises";
 import type { IncomingMessage } from "node:http";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
 import { isIP } from "node:net";
-import { MEDIA_MAX_BYTES } from "../../../functions/src/core/contracts/instance-api.js";
-import type { AddressPolicy } from "./address-policy.js";
+import { addressRefusal, checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
+import { MEDIA_MAX_BYTES } from "@wsapi/contracts/instance-api";
 
 export interface FetchedMedia {
   bytes: Buffer;
@@ -25,24 +26,23 @@ export class MediaFetchError extends Error {
 }
 
 export interface MediaFetcherOptions {
-  policy: AddressPolicy;
+  /** "local" only in tests: loopback and private addresses become reachable. */
+  mode?: EgressMode;
   maxBytes?: number;
   timeoutMs?: number;
   resolve?: (hostname: string) => Promise<{ address: string; family: number }[]>;
 }
 
-export function createMediaFetcher(options: MediaFetcherOptions): MediaFetcher {
+export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetcher {
   const maxBytes = options.maxBytes ?? MEDIA_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const resolve =
     options.resolve ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
 
+  const mode = options.mode ?? "production";
+
   async function checkedAddress(hostname: string): Promise<{ address: string; family: number }> {
-    if (isIP(hostname) !== 0) {
-      const refusal = options.policy.refusal(hostname);
-      if (refusal) throw new MediaFetchError(`media url refused: ${refusal}`);
-      return { address: hostname, family: isIP(hostname) };
-    }
+    if (isIP(hostname) !== 0) return { address: hostname, family: isIP(hostname) };
     let addresses: { address: string; family: number }[];
     try {
       addresses = await resolve(hostname);
@@ -52,7 +52,7 @@ export function createMediaFetcher(options: MediaFetcherOptions): MediaFetcher {
     if (addresses.length === 0) throw new MediaFetchError("media url host does not resolve");
     // Every answer must be public: a mixed answer is how rebinding attacks start.
     for (const { address } of addresses) {
-      const refusal = options.policy.refusal(address);
+      const refusal = addressRefusal(address, mode);
       if (refusal) throw new MediaFetchError(`media url refused: ${refusal}`);
     }
     return addresses[0]!;
@@ -60,18 +60,14 @@ export function createMediaFetcher(options: MediaFetcherOptions): MediaFetcher {
 
   return {
     async fetch(rawUrl) {
-      let url: URL;
-      try {
-        url = new URL(rawUrl);
-      } catch {
-        throw new MediaFetchError("media url is not a valid URL");
+      const check = checkEgressUrl(rawUrl, mode, "media");
+      if (!check.ok) {
+        throw new MediaFetchError(
+          check.forbidden ? `media url refused: ${check.reason}` : `media url: ${check.reason}`,
+        );
       }
-      if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new MediaFetchError("media url must use http or https");
-      }
-      if (url.username || url.password) throw new MediaFetchError("media url must not contain credentials");
-      const hostname = url.hostname.replace(/^\[|\]$/g, "");
-      const pinned = await checkedAddress(hostname);
+      const { url } = check;
+      const pinned = await checkedAddress(check.hostname);
       const lookup: LookupFunction = (_host, lookupOptions, callback) => {
         if (lookupOptions.all) callback(null, [pinned]);
         else callback(null, pinned.address, pinned.family);

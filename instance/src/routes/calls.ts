@@ -1,5 +1,5 @@
+import { callId, RejectCallRequest } from "@wsapi/contracts/instance-api";
 import type { Hono } from "hono";
-import { callId, RejectCallRequest } from "../../../functions/src/core/contracts/instance-api.js";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { readJsonBody, readParam } from "../http/validate.js";

@@ -1,5 +1,3 @@
-import type { Hono } from "hono";
-import type { z } from "zod";
 import {
   ArchiveChatRequest,
   ChatMarkAsReadRequest,
@@ -8,7 +6,9 @@ import {
   PinChatRequest,
   SetChatEphemeralRequest,
   SetChatPresenceRequest,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
+import type { Hono } from "hono";
+import type { z } from "zod";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { ProblemError } from "../http/problem.js";

@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import {
   CreateGroupRequest,
   groupJid,
@@ -8,7 +7,8 @@ import {
   SetGroupNameRequest,
   SetMemberAddModeRequest,
   UpdateParticipantsRequest,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
+import type { Hono } from "hono";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { ProblemError } from "../http/problem.js";

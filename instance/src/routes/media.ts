@@ -1,5 +1,5 @@
+import { mediaId } from "@wsapi/contracts/instance-api";
 import type { Hono } from "hono";
-import { mediaId } from "../../../functions/src/core/contracts/instance-api.js";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { ProblemError } from "../http/problem.js";

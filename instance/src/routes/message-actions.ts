@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import {
   DeleteMessageRequest,
   EditMessageRequest,
@@ -7,7 +6,8 @@ import {
   PinMessageRequest,
   SendReactionRequest,
   StarMessageRequest,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
+import type { Hono } from "hono";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { readJsonBody, readParam } from "../http/validate.js";

@@ -1,5 +1,3 @@
-import type { Context, Hono } from "hono";
-import type { z } from "zod";
 import {
   type MediaKind,
   SendContactRequest,
@@ -9,7 +7,9 @@ import {
   SendMediaRequest,
   SendStickerRequest,
   SendTextRequest,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
+import type { Context, Hono } from "hono";
+import type { z } from "zod";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { resolveMedia } from "../http/media-input.js";

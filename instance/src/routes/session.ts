@@ -1,6 +1,6 @@
+import { phoneNumber } from "@wsapi/contracts/instance-api";
 import type { Hono } from "hono";
 import QRCode from "qrcode";
-import { phoneNumber } from "../../../functions/src/core/contracts/instance-api.js";
 import type { AppDependencies } from "../app.js";
 import { ProblemError } from "../http/problem.js";
 import { readParam } from "../http/validate.js";

@@ -1,10 +1,10 @@
-import type { Hono } from "hono";
 import {
   BulkCheckRequest,
   phoneNumber,
   SetMyPresenceRequest,
   UpdateProfileRequest,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
+import type { Hono } from "hono";
 import type { AppDependencies } from "../app.js";
 import { requirePaired } from "../http/errors.js";
 import { readJsonBody, readParam } from "../http/validate.js";

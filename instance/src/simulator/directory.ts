@@ -5,7 +5,7 @@ import type {
   ContactInfo,
   UserInfo,
   UserMeInfo,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
 import type { SimAccount, SimChat } from "./accounts.js";
 import { phoneOf, userJid } from "./network.js";
 import type { SimOpArgs } from "./protocol.js";

@@ -1,8 +1,8 @@
 // Groups on the simulated network: membership, admin rights, invite links and settings, each
 // change announced to the members as a `group` event.
 import { randomBytes, randomInt } from "node:crypto";
-import type { EventDataOf } from "../../../functions/src/core/contracts/events.js";
-import type { GroupInfo } from "../../../functions/src/core/contracts/instance-api.js";
+import type { EventDataOf } from "@wsapi/contracts/events";
+import type { GroupInfo } from "@wsapi/contracts/instance-api";
 import type { SimOpArgs } from "./protocol.js";
 import {
   type Actor,

@@ -1,6 +1,6 @@
 // Messages on the simulated network: sends, reactions, edits, receipts, stars, pins, deletes,
 // media downloads and calls. Each produces the events WhatsApp (through Baileys) would.
-import type { MessageEventData } from "../../../functions/src/core/contracts/events.js";
+import type { MessageEventData } from "@wsapi/contracts/events";
 import { userJid } from "./network.js";
 import type { SimOpArgs, WireMessage } from "./protocol.js";
 import {

@@ -1,7 +1,7 @@
 // State of the simulated WhatsApp network: accounts (phones), linked devices (instances), live
 // connections, pairing by QR and pair code, and fan-out of frames to an account's devices.
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import type { EventDataOf, EventType } from "../../../functions/src/core/contracts/events.js";
+import type { EventDataOf, EventType } from "@wsapi/contracts/events";
 import {
   type InboxEntry,
   newAccount,

@@ -1,9 +1,10 @@
 // Wire protocol between an instance (simulator transport) and the simulated WhatsApp network:
 // JSON frames over one WebSocket per instance. Events already have WSAPI's eventData shape,
 // the same data the Baileys mapping produces from real WhatsApp traffic.
+
+import { EventType } from "@wsapi/contracts/events";
+import { MEDIA_KINDS } from "@wsapi/contracts/instance-api";
 import { z } from "zod";
-import { EventType } from "../../../functions/src/core/contracts/events.js";
-import { MEDIA_KINDS } from "../../../functions/src/core/contracts/instance-api.js";
 
 export const SIM_SOCKET_PATH = "/v1/socket";
 export const SIM_MAX_FRAME_BYTES = 80 * 1024 * 1024;

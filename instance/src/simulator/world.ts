@@ -1,7 +1,7 @@
 // Shared pieces of the simulated network's behaviour: who is acting, conversations, identities,
 // and the stores for messages, media, groups and calls.
 import { randomBytes } from "node:crypto";
-import type { EventDataOf, EventSender, EventType } from "../../../functions/src/core/contracts/events.js";
+import type { EventDataOf, EventSender, EventType } from "@wsapi/contracts/events";
 import type { TransportErrorKind } from "../transport/port.js";
 import { phoneOf, type SimNetwork, userJid } from "./network.js";
 

@@ -1,6 +1,6 @@
 // The WhatsApp operations of the Baileys adapter, given a connected socket.
 import { downloadMediaMessage, type GroupMetadata, type WASocket } from "@whiskeysockets/baileys";
-import type { GroupInfo } from "../../../functions/src/core/contracts/instance-api.js";
+import type { GroupInfo } from "@wsapi/contracts/instance-api";
 import { identityOf, type Me, normalizeJid } from "./baileys-jid.js";
 import { unwrapContent } from "./baileys-mapping.js";
 import {

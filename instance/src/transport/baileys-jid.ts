@@ -1,6 +1,6 @@
 // WhatsApp JIDs → WSAPI identities. Baileys v7 addresses people by LID or phone number ("PN");
 // WSAPI's `id` prefers the phone JID and carries the LID alongside. Pure.
-import type { EventIdentity, EventSender } from "../../../functions/src/core/contracts/events.js";
+import type { EventIdentity, EventSender } from "@wsapi/contracts/events";
 
 const JID = /^([^:@]+)(?::(\d+))?@(.+)$/;
 

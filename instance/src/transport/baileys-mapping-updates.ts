@@ -11,7 +11,7 @@ import type {
   WACallEvent,
   WAMessageUpdate,
 } from "@whiskeysockets/baileys";
-import type { EventDataOf, WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
+import type { EventDataOf, WhatsAppEvent } from "@wsapi/contracts/events";
 import { identityOf, isoFromSeconds, type Me, meAsSender, senderOf, toNumber } from "./baileys-jid.js";
 
 interface Ctx {

@@ -1,7 +1,7 @@
 // Baileys messages (messages.upsert) → WSAPI events. Pure: type-only imports, no I/O, so it is
 // tested with recorded fixtures. Other Baileys events are mapped in baileys-mapping-updates.ts.
 import type { proto, WAMessage } from "@whiskeysockets/baileys";
-import type { MessageEventData, WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
+import type { MessageEventData, WhatsAppEvent } from "@wsapi/contracts/events";
 import {
   expirationOf,
   identityOf,

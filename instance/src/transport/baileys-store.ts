@@ -1,7 +1,7 @@
 // What Baileys v7 no longer keeps for us: chats, contacts and the messages whose media can be
 // downloaded. In memory only, bounded; message content is not retained beyond media pointers.
 import type { Chat, ChatUpdate, Contact, WAMessage, WAMessageKey } from "@whiskeysockets/baileys";
-import type { ChatListItem, ContactInfo } from "../../../functions/src/core/contracts/instance-api.js";
+import type { ChatListItem, ContactInfo } from "@wsapi/contracts/instance-api";
 import { identityOf, toNumber } from "./baileys-jid.js";
 import { unwrapContent } from "./baileys-mapping.js";
 

@@ -7,7 +7,7 @@ import makeWASocket, {
   type SocketConfig,
   type WASocket,
 } from "@whiskeysockets/baileys";
-import type { WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
+import type { WhatsAppEvent } from "@wsapi/contracts/events";
 import type { InstanceLogs } from "../logs.js";
 import { backoffDelay } from "../net/backoff.js";
 import { createBaileysOperations } from "./baileys-actions.js";

@@ -8,7 +8,7 @@ import type {
   MediaKind,
   UserInfo,
   UserMeInfo,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
 
 export interface TransportStatus {
   /** A live connection to the network exists right now (QR pairing included). */

@@ -1,8 +1,9 @@
 // Connection to the local simulated WhatsApp network: one WebSocket, JSON frames, reconnect with
 // backoff, the session credential kept through the SessionStateStore (like Baileys' auth state).
+
+import { EVENT_DATA_SCHEMAS, type WhatsAppEvent } from "@wsapi/contracts/events";
 import WebSocket from "ws";
 import { z } from "zod";
-import { EVENT_DATA_SCHEMAS, type WhatsAppEvent } from "../../../functions/src/core/contracts/events.js";
 import type { InstanceLogs } from "../logs.js";
 import {
   type ClientFrame,

@@ -1,5 +1,5 @@
 // Transport adapter for the local simulated WhatsApp network (development and tests).
-import { z } from "zod";
+
 import {
   BulkCheckResult,
   ChatListItem,
@@ -7,7 +7,8 @@ import {
   GroupInfo,
   UserInfo,
   UserMeInfo,
-} from "../../../functions/src/core/contracts/instance-api.js";
+} from "@wsapi/contracts/instance-api";
+import { z } from "zod";
 import { DownloadedMediaWire, type WireMessage } from "../simulator/protocol.js";
 import type {
   ChatPresenceState,

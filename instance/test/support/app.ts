@@ -2,7 +2,6 @@
 import { type CryptoKey, importJWK } from "jose";
 import { createApp } from "../../src/app.js";
 import { silentLogs } from "../../src/logs.js";
-import { createAddressPolicy } from "../../src/net/address-policy.js";
 import { createMediaFetcher } from "../../src/net/media-fetcher.js";
 import { FakeTransport } from "./fake-transport.js";
 import { type GatewayKeys, gatewayToken } from "./keys.js";
@@ -11,7 +10,7 @@ export const INSTANCE_ID = "ins_under_test";
 
 export async function appWithFakeTransport(keys: GatewayKeys, transport = new FakeTransport()) {
   const gatewayKey = (await importJWK(keys.publicJwk, "ES256")) as CryptoKey;
-  const mediaFetcher = createMediaFetcher({ policy: createAddressPolicy() });
+  const mediaFetcher = createMediaFetcher();
   const app = createApp({ instanceId: INSTANCE_ID, gatewayKey, transport, mediaFetcher, logs: silentLogs });
   const request = async (method: string, path: string, body?: unknown, token?: string | null) => {
     const bearer = token === undefined ? await gatewayToken(keys, INSTANCE_ID) : token;

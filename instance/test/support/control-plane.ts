@@ -2,10 +2,10 @@
 // call with the calling instance's own HS256 token, exactly as the real events function must.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { EventBatch, type EventEnvelope } from "@wsapi/contracts/events";
+import { SessionStateBody } from "@wsapi/contracts/instance-api";
+import { EVENTS_AUDIENCE, instanceIssuer } from "@wsapi/contracts/tokens";
 import { jwtVerify } from "jose";
-import { EventBatch, type EventEnvelope } from "../../../functions/src/core/contracts/events.js";
-import { SessionStateBody } from "../../../functions/src/core/contracts/instance-api.js";
-import { EVENTS_AUDIENCE, instanceIssuer } from "../../../functions/src/core/contracts/tokens.js";
 
 export interface ControlPlaneStub {
   url: string;

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { INSTANCE_ENV } from "../../../functions/src/core/contracts/tokens.js";
+import type { EgressMode } from "@wsapi/contracts/egress";
+import { INSTANCE_ENV } from "@wsapi/contracts/env";
 import type { InstanceConfig } from "../../src/config.js";
 import { silentLogs } from "../../src/logs.js";
 import { type RunningInstance, startInstance } from "../../src/runtime.js";
@@ -26,7 +27,7 @@ export interface TestInstanceOptions {
   controlUrl: string;
   simulatorUrl: string;
   dataDir?: string;
-  mediaAllowCidrs?: string[];
+  mediaEgress?: EgressMode;
 }
 
 export async function startTestInstance(
@@ -46,7 +47,7 @@ export async function startTestInstance(
   const running = await startInstance(config, {
     logs: silentLogs,
     hostname: "127.0.0.1",
-    mediaAllowCidrs: options.mediaAllowCidrs,
+    mediaEgress: options.mediaEgress,
     outbox: { minBackoffMs: 50, maxBackoffMs: 500 },
     sessionState: { debounceMs: 10, retryMinMs: 50, retryMaxMs: 500 },
   });

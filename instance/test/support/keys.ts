@@ -1,7 +1,7 @@
 // Test keys and tokens: the gateway's ES256 pair and per-instance HS256 secrets, made fresh per run.
 import { randomBytes } from "node:crypto";
+import { GATEWAY_ISSUER, instanceAudience } from "@wsapi/contracts/tokens";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { GATEWAY_ISSUER, instanceAudience } from "../../../functions/src/core/contracts/tokens.js";
 
 export interface GatewayKeys {
   privateKey: CryptoKey;

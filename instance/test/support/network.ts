@@ -1,5 +1,5 @@
 // A whole test world: simulator, control-plane stub and in-process instances on real sockets.
-import type { EventEnvelope } from "../../../functions/src/core/contracts/events.js";
+import type { EventEnvelope } from "@wsapi/contracts/events";
 import type { RunningInstance } from "../../src/runtime.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/server.js";
 import { type ControlPlaneStub, startControlPlane } from "./control-plane.js";
@@ -35,7 +35,7 @@ export async function startTestNetwork(instanceIds: string[], qrRotateMs = 60_00
       keys,
       controlUrl: control.url,
       simulatorUrl: simulator.url,
-      mediaAllowCidrs: ["127.0.0.1/32"],
+      mediaEgress: "local",
     });
     running.push(instance);
     clients.set(instanceId, new InstanceClient(instance.url, keys, instanceId));

@@ -1,5 +1,5 @@
 import { protos } from "@google-cloud/run";
-import { INSTANCE_ENV } from "../../core/contracts/tokens.js";
+import { INSTANCE_ENV } from "@wsapi/contracts/env";
 import type { RuntimeStatus } from "../../core/runtime.js";
 import {
   ANNOTATION_INSTANCE_ID,

@@ -1,15 +1,10 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
+import { addressRefusal, checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { Agent, buildConnector, request } from "undici";
 import type { AttemptError, HttpOutcome } from "../../core/webhooks/delivery.js";
 import type { WebhookSender } from "../../core/webhooks/ports.js";
-import {
-  type AddressMode,
-  addressAllowed,
-  checkWebhookUrl,
-  classifyAddress,
-} from "../../core/webhooks/ssrf.js";
 
 // The only way webhooks leave: resolves the host itself, refuses the connection if ANY resolved
 // address is forbidden, then connects to the address it checked (so DNS cannot change between
@@ -24,7 +19,7 @@ export interface HostResolver {
 }
 
 export interface WebhookHttpOptions {
-  mode: AddressMode;
+  mode: EgressMode;
   /** Defaults to the system resolver (getaddrinfo, which also reads /etc/hosts). */
   resolver?: HostResolver;
   timeoutMs?: number;
@@ -62,10 +57,8 @@ async function checkedAddress(hostname: string, options: WebhookHttpOptions): Pr
   const addresses = isIP(hostname) ? [hostname] : await resolveAll(hostname, options.resolver);
   if (addresses.length === 0) throw new NoAddressError(`${hostname} has no address`);
   for (const address of addresses) {
-    const kind = classifyAddress(address);
-    if (!addressAllowed(kind, options.mode)) {
-      throw new RefusedAddressError(`${hostname} resolves to a refused address (${kind})`);
-    }
+    const refusal = addressRefusal(address, options.mode);
+    if (refusal) throw new RefusedAddressError(`${hostname} resolves to a ${refusal}`);
   }
   return addresses[0]!;
 }
@@ -157,9 +150,9 @@ export function createWebhookHttpClient(
     async post(url, body, headers): Promise<HttpOutcome> {
       const started = performance.now();
       const elapsed = () => performance.now() - started;
-      const check = checkWebhookUrl(url, options.mode);
+      const check = checkEgressUrl(url, options.mode, "webhook");
       if (!check.ok) {
-        const error = check.reason.startsWith("refused address") ? "forbidden_address" : "invalid_url";
+        const error = check.forbidden ? "forbidden_address" : "invalid_url";
         return { kind: "error", error, detail: check.reason, durationMs: 0 };
       }
       try {

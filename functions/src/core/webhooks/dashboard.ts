@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { checkEgressUrl } from "@wsapi/contracts/egress";
 import { ApiError } from "../errors.js";
 import { effectiveDelivery } from "../eventIngest.js";
 import type { Instance } from "../instances.js";
@@ -14,7 +15,6 @@ import {
 import { type EnqueueDeps, enqueueDeliveries } from "./enqueue.js";
 import type { SigningSecretStore } from "./ports.js";
 import { revealSigningSecret, rotateSigningSecret } from "./secrets.js";
-import { checkWebhookUrl } from "./ssrf.js";
 
 // What the dashboard can do with an instance's webhooks: read the delivery log, send a test event,
 // retry a delivery, reveal or rotate the signing secret, and re-enable an endpoint after a 410.
@@ -112,7 +112,7 @@ export async function sendTestEvent(deps: WebhookDashboardDeps, accountId: strin
   const url = await webhookUrlOf(deps, instance);
   if (!url)
     throw new ApiError("CONFLICT", "Set a webhookUrl for this instance (or as an account default) first.");
-  const check = checkWebhookUrl(url, deps.mode);
+  const check = checkEgressUrl(url, deps.mode, "webhook");
   if (!check.ok) throw new ApiError("VALIDATION", `webhookUrl: ${check.reason}`);
   await usableEndpoint(deps, accountId, instanceId, endpointIdFor(url));
   const now = deps.clock.now();

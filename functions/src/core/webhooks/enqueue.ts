@@ -1,3 +1,4 @@
+import { checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { encrypt } from "../aead.js";
 import type { Instance } from "../instances.js";
 import type { Clock, KeyRing } from "../ports.js";
@@ -14,7 +15,6 @@ import {
 } from "./delivery.js";
 import type { WebhookLogEvents } from "./logs.js";
 import type { DeliveryStore, DeliveryTasks, NewDelivery } from "./ports.js";
-import { type AddressMode, checkWebhookUrl } from "./ssrf.js";
 
 // Turns events into deliveries: a log record, the payload encrypted and held in one place
 // (deliveryPayloads; tasks carry ids only), and the first task. Repeating an enqueue creates nothing new.
@@ -23,7 +23,7 @@ export interface EnqueueDeps {
   tasks: DeliveryTasks;
   keyRing: KeyRing;
   clock: Clock;
-  mode: AddressMode;
+  mode: EgressMode;
   logs: WebhookLogEvents;
 }
 
@@ -57,7 +57,7 @@ export async function enqueueDeliveries(
   events: OutgoingEvent[],
 ): Promise<DeliveryRecord[]> {
   const { accountId, instanceId } = instance;
-  const check = checkWebhookUrl(url, deps.mode);
+  const check = checkEgressUrl(url, deps.mode, "webhook");
   const endpointId = endpointIdFor(url);
   const endpoint = await deps.deliveries.getEndpoint(accountId, instanceId, endpointId);
   if (endpoint?.disabledAt) {

@@ -1,5 +1,5 @@
+import * as api from "@wsapi/contracts/instance-api";
 import type { z } from "zod";
-import * as api from "../../core/contracts/instance-api.js";
 
 // Every WSAPI instance path the gateway forwards, with the body schema and byte cap it enforces
 // before anything reaches the instance. Paths use Hono patterns.

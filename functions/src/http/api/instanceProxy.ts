@@ -1,5 +1,5 @@
+import { SMALL_BODY_MAX_BYTES } from "@wsapi/contracts/instance-api";
 import type { Context, Hono } from "hono";
-import { SMALL_BODY_MAX_BYTES } from "../../core/contracts/instance-api.js";
 import { ApiError } from "../../core/errors.js";
 import { instanceIdSchema } from "../../core/instances.js";
 import { parseJsonBody } from "../common/body.js";

@@ -1,5 +1,5 @@
+import { ERROR_STATUS } from "@wsapi/contracts/problems";
 import { z } from "zod";
-import { ERROR_STATUS } from "../../core/errors.js";
 import {
   createInstanceRequest,
   instanceDefaultsRequest,

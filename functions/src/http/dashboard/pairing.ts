@@ -1,5 +1,5 @@
+import { phoneNumber } from "@wsapi/contracts/instance-api";
 import type { Context, Hono } from "hono";
-import { phoneNumber } from "../../core/contracts/instance-api.js";
 import { ApiError } from "../../core/errors.js";
 import { type InstanceDeps, requireInstance } from "../../core/instanceService.js";
 import { type ForwardDeps, forwardToInstance } from "../common/instanceForward.js";

@@ -1,6 +1,6 @@
+import { EVENTS_PATH, EventBatch } from "@wsapi/contracts/events";
+import { SESSION_STATE_PATH, SessionStateBody } from "@wsapi/contracts/instance-api";
 import { Hono } from "hono";
-import { EVENTS_PATH, EventBatch } from "../../core/contracts/events.js";
-import { SESSION_STATE_PATH, SessionStateBody } from "../../core/contracts/instance-api.js";
 import { ApiError } from "../../core/errors.js";
 import { type IngestDeps, ingestEvents } from "../../core/eventIngest.js";
 import type { LogEvents } from "../../core/logs.js";

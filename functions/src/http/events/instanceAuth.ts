@@ -1,6 +1,6 @@
+import { EVENTS_AUDIENCE, INSTANCE_TOKEN_ALG, instanceIssuer } from "@wsapi/contracts/tokens";
 import type { MiddlewareHandler } from "hono";
 import { decodeJwt, jwtVerify } from "jose";
-import { EVENTS_AUDIENCE, INSTANCE_TOKEN_ALG, instanceIssuer } from "../../core/contracts/tokens.js";
 import { ApiError } from "../../core/errors.js";
 import type { Instance } from "../../core/instances.js";
 

@@ -17,15 +17,3 @@ export function instanceAudience(instanceId: string): string {
 export function instanceIssuer(instanceId: string): string {
   return `wsapi-instance:${instanceId}`;
 }
-
-/** Environment every instance runtime receives (local process or Cloud Run). */
-export const INSTANCE_ENV = {
-  port: "PORT",
-  instanceId: "WSAPI_INSTANCE_ID",
-  gatewayPublicJwk: "WSAPI_GATEWAY_PUBLIC_JWK",
-  instanceSecret: "WSAPI_INSTANCE_SECRET",
-  controlUrl: "WSAPI_CONTROL_URL",
-  transport: "WSAPI_TRANSPORT",
-  simulatorUrl: "WSAPI_SIMULATOR_URL",
-  dataDir: "WSAPI_DATA_DIR",
-} as const;
