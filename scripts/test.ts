@@ -68,7 +68,10 @@ const staticOk = built && (await run("typecheck", "npm", ["run", "--silent", "ty
 const lintOk = await run("lint", "npm", ["run", "--silent", "lint"]);
 
 if (built) {
-  await nodeTests("unit tests", findTests("packages/contracts/test", "functions/test", "instance/test", "infra/test", "scripts/test"));
+  await nodeTests(
+    "unit tests",
+    findTests("packages/contracts/test", "functions/test", "instance/test", "infra/test", "scripts/test"),
+  );
   console.log("\n▶ starting the local stack for integration tests (logs in .wsapi/logs)");
   const stack = await startStack({ logDir: ".wsapi/logs" });
   try {
