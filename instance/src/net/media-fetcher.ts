@@ -34,14 +34,14 @@ export interface MediaFetcherOptions {
 }
 
 export function createMediaFetcher(options: MediaFetcherOptions = {}): MediaFetcher {
+  const mode = options.mode ?? "production";
   const maxBytes = options.maxBytes ?? MEDIA_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const resolve =
     options.resolve ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
 
-  const mode = options.mode ?? "production";
-
   async function checkedAddress(hostname: string): Promise<{ address: string; family: number }> {
+    // An IP literal was already checked with the URL.
     if (isIP(hostname) !== 0) return { address: hostname, family: isIP(hostname) };
     let addresses: { address: string; family: number }[];
     try {
