@@ -23,6 +23,28 @@ describe("instance image pipeline", () => {
     }
   });
 
+  it("ships @wsapi/contracts as a workspace package and nothing of functions/ but its manifest", () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap(([, list]) =>
+      list!.split(" "),
+    );
+    assert.deepEqual(
+      sources.filter((source) => source.startsWith("functions/")),
+      ["functions/package.json", "functions/package.json"],
+    );
+    assert.ok(sources.includes("packages/contracts/src"));
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    assert.match(
+      runtime,
+      /^COPY --from=build \/repo\/packages\/contracts\/dist \.\/packages\/contracts\/dist$/m,
+    );
+    assert.match(
+      runtime,
+      /^COPY packages\/contracts\/package\.json \.\/packages\/contracts\/package\.json$/m,
+    );
+    const { main } = JSON.parse(read("instance/package.json"));
+    assert.match(runtime, new RegExp(`^CMD \\[.*"${main}"\\]$`, "m"));
+  });
+
   it("pushes to the Artifact Registry repository infra creates and reports the digest", () => {
     const repository = /INSTANCE_REPOSITORY = "([^"]+)"/.exec(read("infra/src/registry.ts"))?.[1];
     assert.equal(repository, "wsapi-instance");
