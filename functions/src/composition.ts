@@ -2,6 +2,7 @@ import { hkdfSync } from "node:crypto";
 import type { App } from "firebase-admin/app";
 import type { Firestore } from "firebase-admin/firestore";
 import type { RuntimeConfig } from "./config.js";
+import type { AccountDeletionDeps, AccountDeletionStore } from "./core/accountDeletion.js";
 import { type AccountDeps, emailVerificationCheck } from "./core/accounts.js";
 import { INSTANCE_SECRETS, type InstanceDeps, type Provisioner } from "./core/instanceService.js";
 import type { Instance } from "./core/instances.js";
@@ -249,17 +250,22 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
   };
 }
 
-export async function buildDashboardDeps(
-  config: RuntimeConfig,
-): Promise<
-  DashboardDeps & { instanceDeps: InstanceDeps; webhooks: WebhookDashboardDeps; instanceAccess: ForwardDeps }
+export async function buildDashboardDeps(config: RuntimeConfig): Promise<
+  DashboardDeps & {
+    instanceDeps: InstanceDeps;
+    webhooks: WebhookDashboardDeps;
+    instanceAccess: ForwardDeps;
+    accountDeletions: AccountDeletionStore;
+  }
 > {
   const core = await buildAccountDeps(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
-  const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }] = await Promise.all([
-    import("firebase-admin/auth"),
-    import("./adapters/identity.js"),
-    import("./adapters/firestore/sessionStore.js"),
-  ]);
+  const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }, { firestoreAccountDeletionStore }] =
+    await Promise.all([
+      import("firebase-admin/auth"),
+      import("./adapters/identity.js"),
+      import("./adapters/firestore/sessionStore.js"),
+      import("./adapters/firestore/accountDeletionStore.js"),
+    ]);
   const limits = await buildLimits(config, core);
   const identity = firebaseIdentity(getAuth(core.app));
   // The dashboard (Auth admin rights) asks Firebase Authentication while the recorded flag is false;
@@ -282,6 +288,25 @@ export async function buildDashboardDeps(
     instanceDeps: await buildInstanceDeps(core, config, undefined, emailVerified),
     webhooks: await buildWebhookDashboardDeps(core, config),
     instanceAccess: await buildInstanceAccess(config),
+    // Not bound to the request deadline: erasing an account's documents takes longer than one read.
+    accountDeletions: firestoreAccountDeletionStore(core.db),
+  };
+}
+
+/** The Auth deletion trigger: the account deletion job with the instance deletion it runs. */
+export async function buildAccountDeletionDeps(config: RuntimeConfig): Promise<AccountDeletionDeps> {
+  const core = await buildAccountDeps(config);
+  const [{ getAuth }, { firebaseIdentity }, { firestoreAccountDeletionStore }] = await Promise.all([
+    import("firebase-admin/auth"),
+    import("./adapters/identity.js"),
+    import("./adapters/firestore/accountDeletionStore.js"),
+  ]);
+  const identity = firebaseIdentity(getAuth(core.app));
+  return {
+    accountDeletions: firestoreAccountDeletionStore(core.db),
+    instanceDeps: await buildInstanceDeps(core, config),
+    deleteAuthUser: (uid) => identity.deleteUser(uid),
+    clock: core.deps.clock,
   };
 }
 

@@ -116,6 +116,8 @@ export interface Identity {
   revokeRefreshTokens(uid: string): Promise<void>;
   /** Firebase Authentication's own emailVerified for the user (admin getUser); false when absent. */
   emailVerified(uid: string): Promise<boolean>;
+  /** Deletes the user from Firebase Authentication; an absent user counts as deleted. */
+  deleteUser(uid: string): Promise<void>;
 }
 
 export type CreateInstanceOutcome = "created" | "exists" | "limit";
