@@ -199,22 +199,7 @@ describe("least privilege", () => {
     const role = ofType(resources, "gcp:projects/iAMCustomRole:IAMCustomRole").find(
       (r) => r.inputs.roleId === "wsapiAuthManager",
     );
-    // createUser (sign-up), getUser, revokeRefreshTokens, createSessionCookie, deleteUser (DELETE /v1/account).
-    assert.deepEqual([...((role?.inputs.permissions as string[]) ?? [])].sort(), [
-      "firebaseauth.users.create",
-      "firebaseauth.users.createSession",
-      "firebaseauth.users.delete",
-      "firebaseauth.users.get",
-      "firebaseauth.users.update",
-    ]);
-  });
-
-  test("the dashboard's Auth role can do what the dashboard calls, and no Auth configuration", async () => {
-    const { resources } = await buildTestStack();
-    const role = ofType(resources, "gcp:projects/iAMCustomRole:IAMCustomRole").find(
-      (r) => r.inputs.roleId === "wsapiAuthManager",
-    );
-    // createUser (sign-up), getUser, revokeRefreshTokens, createSessionCookie, deleteUser (DELETE /v1/account).
+    // createUser (sign-up), getUser, revokeRefreshTokens, createSessionCookie, deleteUser (account deletion).
     assert.deepEqual([...((role?.inputs.permissions as string[]) ?? [])].sort(), [
       "firebaseauth.users.create",
       "firebaseauth.users.createSession",
