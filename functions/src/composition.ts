@@ -217,7 +217,10 @@ async function buildInstanceAccess(config: RuntimeConfig): Promise<ForwardDeps> 
 
 export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
   const core = await buildAccountDeps(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
-  const limits = await buildLimits(config, core);
+  const [limits, { firestoreIdempotencyStore }] = await Promise.all([
+    buildLimits(config, core),
+    import("./adapters/firestore/idempotencyStore.js"),
+  ]);
   const verifier = new ApiKeyVerifier(
     core.deps.store,
     core.deps.pepper,
@@ -244,6 +247,12 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
     forgetInstance: (accountId, instanceId) => instanceCache.delete(`${accountId}/${instanceId}`),
     ...(await buildInstanceAccess(config)),
     rateLimit: limits.limiters.planRateLimiter(limits.factory),
+    idempotency: {
+      idempotency: core.bound(firestoreIdempotencyStore(core.db)),
+      keyRing: core.deps.keyRing,
+      pepper: core.deps.pepper,
+      clock: core.deps.clock,
+    },
     clientAddress: limits.clientAddress,
     logs: core.deps.logs,
     production: !config.emulated,

@@ -8,6 +8,7 @@ export const TTL_COLLECTION_GROUPS = [
   "auditLog",
   "deliveryPayloads",
   "revokedSessions",
+  "idempotencyKeys",
 ] as const;
 export const TTL_FIELD = "expireAt";
 

@@ -12,6 +12,7 @@ import { systemClock } from "../../functions/src/core/ports.js";
 import { createApiApp } from "../../functions/src/http/api/app.js";
 import { functionsHandler } from "../../functions/src/http/common/fromFunctions.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
+import { memoryIdempotencyStore } from "../../functions/test/support/memoryIdempotency.js";
 
 // The real gateway app (key verification, rate limit, token signing, forwarding) in its own
 // process, behind the adapter the `api` trigger uses (functionsHandler), with in-memory stores so the
@@ -49,6 +50,7 @@ const app = createApiApp({
   signToken: await gatewayTokenSigner(privateJwk),
   idToken: (audience) => idTokens.get(audience),
   rateLimit: memoryRateLimiter(),
+  idempotency: { idempotency: memoryIdempotencyStore(), ...accountDeps },
   forward: instanceForwarder(),
   logs,
   production: false,

@@ -12,4 +12,5 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { collection: "instanceSecrets", field: "webhookAuthValue" },
   { collection: "sessionStates", field: "state" },
   { collection: "deliveryPayloads", field: "payload" },
+  { collection: "idempotencyKeys", field: "body" },
 ];

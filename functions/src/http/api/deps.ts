@@ -1,3 +1,4 @@
+import type { IdempotencyDeps } from "../../core/idempotency.js";
 import type { InstanceDeps } from "../../core/instanceService.js";
 import type { Instance } from "../../core/instances.js";
 import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
@@ -21,6 +22,8 @@ export interface ApiDeps extends ForwardDeps {
   /** Drops a cached instance (after a failed forward, so a moved runtime is found again). */
   forgetInstance: (accountId: string, instanceId: string) => void;
   rateLimit: RateLimiter;
+  /** Idempotency-Key on mutating instance calls (core/idempotency.ts). */
+  idempotency: IdempotencyDeps;
   /** The client address failed authentications count against (http/common/clientAddress.ts). */
   clientAddress?: (headers: Headers) => string;
   logs: LogEvents;

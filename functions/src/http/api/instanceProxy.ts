@@ -6,6 +6,7 @@ import { parseJsonBody } from "../common/body.js";
 import { forwardToInstance, requireRunning } from "../common/instanceForward.js";
 import { requireApiKey } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
+import { idempotentForward } from "./idempotentForward.js";
 import { INSTANCE_PATHS, type InstancePath } from "./instancePaths.js";
 
 async function resolveInstance(c: Context, deps: ApiDeps) {
@@ -30,12 +31,15 @@ async function forward(c: Context, deps: ApiDeps, route: InstancePath) {
     body = new Uint8Array(await c.req.arrayBuffer());
   }
   const url = new URL(c.req.url);
-  return forwardToInstance(deps, instance, {
+  const request = {
     method: route.method,
     pathAndQuery: `${url.pathname}${url.search}`,
     requestId: c.get("requestId"),
     ...(body ? { body } : {}),
-  });
+  };
+  const key = c.req.header("idempotency-key");
+  if (key === undefined || route.method === "GET") return forwardToInstance(deps, instance, request);
+  return idempotentForward(deps, instance, request, key);
 }
 
 /** Registers every WSAPI instance path: key, instance, rate limit, body validation, then forward. */
