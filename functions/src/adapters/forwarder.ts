@@ -1,14 +1,20 @@
 import { Agent, request } from "undici";
 import type { InstanceAnswer } from "../http/common/instanceForward.js";
 
-// Keep-alive connections to instance services; connection failures mean "unreachable" (503).
+// Keep-alive connections to instance services; connection failures and an instance that stops
+// answering mean "unreachable" (503: retry, with an Idempotency-Key for calls that change things).
 const UNREACHABLE = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ENOTFOUND",
   "EHOSTUNREACH",
+  "EPIPE",
+  "ETIMEDOUT",
   "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
   "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
 ]);
 
 export function instanceForwarder(timeoutMs = 60_000) {
