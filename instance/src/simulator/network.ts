@@ -10,7 +10,7 @@ import {
   type SimChat,
   touchChat,
 } from "./accounts.js";
-import { SIM_CLOSE_REPLACED, type ServerFrame } from "./protocol.js";
+import { type ServerFrame, SIM_CLOSE_REPLACED } from "./protocol.js";
 
 export interface SimSocket {
   send(frame: ServerFrame): void;

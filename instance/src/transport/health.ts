@@ -78,10 +78,14 @@ export class HealthTracker {
     this.moveTo("logged_out");
   }
 
-  /** The connection ended. Failed attempts while not yet connected are not counted again. */
+  /**
+   * The connection ended. Only the drop that ends a working connection counts, with its reason:
+   * the close that follows our own drop, and failed attempts while reconnecting, change nothing.
+   */
   closed(reason: DisconnectReason, code?: number): void {
+    if (this.state === "reconnecting") return;
     this.lastDisconnect = { reason, at: this.now(), ...(code !== undefined ? { code } : {}) };
-    if (this.state === "reconnecting" || this.state === "connecting") return;
+    if (this.state === "connecting") return;
     this.reconnects += 1;
     this.moveTo("reconnecting");
   }
