@@ -44,7 +44,10 @@ describe("session health end to end", () => {
   after(() => receiver.close());
 
   it("keeps WSAPI's status fields and adds a healthy `health` once paired", async () => {
-    const paired = await eventually(status, (r) => (r.body.health as Health | undefined)?.state === "healthy");
+    const paired = await eventually(
+      status,
+      (r) => (r.body.health as Health | undefined)?.state === "healthy",
+    );
     assert.equal(paired.status, 200);
     assert.equal(paired.body.isConnected, true);
     assert.equal(paired.body.isLoggedIn, true);
