@@ -83,7 +83,7 @@ class BaileysSession {
   private stopped = false;
   private stopWatching: (() => void) | undefined;
   private readonly logger: ILogger;
-  readonly health: HealthTracker;
+  private readonly health: HealthTracker;
 
   constructor(private readonly options: BaileysTransportOptions) {
     this.logger = quietLogger(options.logs);
@@ -228,7 +228,7 @@ class BaileysSession {
       if (event.eventType === "logged_out") this.options.logs.loggedOut(event.eventData.reason ?? "");
       this.options.onEvent(event);
     }
-    if (update.qr && this.health.snapshot().state !== "logged_out") this.health.opened(false);
+    if (update.qr) this.health.opened(false);
     if (update.connection === "open") {
       this.open = true;
       this.qr = undefined;
