@@ -17,6 +17,7 @@ export interface InstanceLogs {
   /** The device's JID names the phone number: it is not logged. */
   pairingSucceeded(): void;
   loggedOut(reason: string): void;
+  sessionHealthChanged(state: string, previousState: string, reason: string | undefined): void;
   eventsDelivered(count: number, pending: number): void;
   eventsDeliveryFailed(reason: string, pending: number, retryInMs: number): void;
   eventsRejected(count: number, status: number): void;
@@ -48,6 +49,12 @@ export function createLogs(context: Record<string, unknown>, sink: LogSink = def
       log("WARNING", "transport.disconnected", { reason, retryInMs }),
     pairingSucceeded: () => log("INFO", "session.paired"),
     loggedOut: (reason) => log("INFO", "session.logged_out", { reason }),
+    sessionHealthChanged: (state, previousState, reason) =>
+      log(state === "healthy" ? "INFO" : "WARNING", "session.health_changed", {
+        state,
+        previousState,
+        ...(reason ? { reason } : {}),
+      }),
     eventsDelivered: (count, pending) => log("DEBUG", "events.delivered", { count, pending }),
     eventsDeliveryFailed: (reason, pending, retryInMs) =>
       log("WARNING", "events.delivery_failed", { reason, pending, retryInMs }),

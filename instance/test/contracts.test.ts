@@ -1,7 +1,14 @@
-// The shared event contract: 21 event types, an envelope whose data must match its type.
+// The shared event contract: WSAPI's 21 event types plus our documented extensions, an envelope
+// whose data must match its type.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EVENT_TYPES, EventBatch, EventEnvelope } from "@wsapi/contracts/events";
+import {
+  EVENT_TYPES,
+  EventBatch,
+  EventEnvelope,
+  EXTENSION_EVENT_TYPES,
+  SESSION_EVENT_TYPES,
+} from "@wsapi/contracts/events";
 import { toEnvelope } from "../src/events/envelope.js";
 
 const WSAPI_EVENT_TYPES = [
@@ -29,8 +36,30 @@ const WSAPI_EVENT_TYPES = [
 ];
 
 describe("event contract", () => {
-  it("covers exactly WSAPI's 21 event types", () => {
-    assert.deepEqual([...EVENT_TYPES].sort(), [...WSAPI_EVENT_TYPES].sort());
+  it("covers exactly WSAPI's 21 event types, plus session_health as our extension", () => {
+    assert.deepEqual([...EXTENSION_EVENT_TYPES], ["session_health"]);
+    assert.deepEqual([...EVENT_TYPES].sort(), [...WSAPI_EVENT_TYPES, ...EXTENSION_EVENT_TYPES].sort());
+  });
+
+  it("lets filters drop session_health: it is not one of the always-delivered session events", () => {
+    assert.equal(SESSION_EVENT_TYPES.includes("session_health"), false);
+    const envelope = toEnvelope("ins_contract", {
+      eventType: "session_health",
+      eventData: {
+        state: "reconnecting",
+        previousState: "probing",
+        since: "2026-01-01T00:00:30.000Z",
+        lastReceivedAt: "2026-01-01T00:00:00.000Z",
+        reconnects: 1,
+        lastDisconnect: { reason: "unresponsive", at: "2026-01-01T00:00:30.000Z" },
+      },
+    });
+    assert.equal(EventEnvelope.safeParse(envelope).success, true);
+    const badReason = {
+      ...envelope,
+      eventData: { ...envelope.eventData, lastDisconnect: { reason: "?", at: "x" } },
+    };
+    assert.equal(EventEnvelope.safeParse(badReason).success, false);
   });
 
   it("accepts a well-formed envelope and refuses a bad id or data of another type", () => {

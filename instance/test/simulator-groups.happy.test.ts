@@ -120,7 +120,9 @@ describe("simulated network: groups, presence, calls, profiles, logout", () => {
       async () => (await c.call("GET", "/session/qr/text")).status === 200,
       "a new QR after logout",
     );
-    assert.deepEqual(await c.status(), { isConnected: true, isLoggedIn: false });
+    const { health, ...wsapiFields } = await c.status();
+    assert.deepEqual(wsapiFields, { isConnected: true, isLoggedIn: false });
+    assert.equal(health?.state, "logged_out");
     await waitFor(
       () => net.control.sessionState("ins_c") === undefined || net.control.sessionState("ins_c") === "null",
       "cleared",

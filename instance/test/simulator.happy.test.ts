@@ -38,7 +38,9 @@ describe("simulated network: pairing and messaging", () => {
       const current = await a.status();
       return current.isConnected ? current : undefined;
     }, "connection to the simulator");
-    assert.deepEqual(status, { isConnected: true, isLoggedIn: false });
+    const { health, ...wsapiFields } = status;
+    assert.deepEqual(wsapiFields, { isConnected: true, isLoggedIn: false });
+    assert.equal(health?.state, "logged_out", "connected, waiting for pairing");
     const send = await a.call("POST", "/messages/text", { to: jid(PHONE_B), text: "too early" });
     assert.equal(send.status, 409);
     assert.equal(send.headers.get("content-type"), "application/problem+json");

@@ -24,6 +24,7 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   call_accept: "A call was accepted",
   call_terminate: "A call ended",
   user_presence: "A contact came online or went offline",
+  session_health: "The connection to WhatsApp changed state (our extension)",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_DESCRIPTIONS) as EventType[];

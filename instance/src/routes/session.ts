@@ -8,8 +8,13 @@ import type { WhatsAppTransport } from "../transport/port.js";
 
 export function registerSessionRoutes(app: Hono, { transport }: AppDependencies): void {
   app.get("/session/status", (c) => {
-    const { isConnected, isLoggedIn, deviceId } = transport.status();
-    return c.json({ isConnected, isLoggedIn, ...(isLoggedIn && deviceId ? { deviceId } : {}) });
+    const { isConnected, isLoggedIn, deviceId, health } = transport.status();
+    return c.json({
+      isConnected,
+      isLoggedIn,
+      ...(isLoggedIn && deviceId ? { deviceId } : {}),
+      ...(health ? { health } : {}),
+    });
   });
 
   app.get("/session/qr", async (c) => {

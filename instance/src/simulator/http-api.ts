@@ -29,6 +29,7 @@ const PairBody = z.object({
 const MessageBody = z.object({ to: chatTarget, text: z.string().min(1).max(65_536) });
 const CallBody = z.object({ to: chatTarget, isVideo: z.boolean().default(false) });
 const PresenceBody = z.object({ to: chatTarget, state: z.enum(["typing", "paused", "recording"]) });
+const FreezeBody = z.object({ deviceId: z.string().min(3).max(128) });
 const ProfileBody = z.object({
   name: z.string().min(1).max(25).optional(),
   status: z.string().max(139).optional(),
@@ -101,6 +102,19 @@ export function createSimulatorApi(world: SimWorld): Hono {
   app.delete("/v1/phones/:phone/devices", (c) =>
     c.json({ loggedOut: world.net.logoutAllDevices(phoneOf(c)) }),
   );
+
+  // Network faults for tests: a linked device's socket goes silent (no close frame, no answers).
+  for (const [path, frozen] of [
+    ["/v1/network/freeze", true],
+    ["/v1/network/unfreeze", false],
+  ] as const) {
+    app.post(path, async (c) => {
+      const { deviceId } = await readJsonBody(c, FreezeBody);
+      if (!world.net.setFrozen(deviceId, frozen))
+        throw new ProblemError("not-found", "no live connection for this device");
+      return c.body(null, 204);
+    });
+  }
 
   app.notFound(() => problemResponse("not-found", "no such route"));
   app.onError((error) => {

@@ -10,11 +10,11 @@ import {
   type SimChat,
   touchChat,
 } from "./accounts.js";
-import type { ServerFrame } from "./protocol.js";
+import { type ServerFrame, SIM_CLOSE_REPLACED } from "./protocol.js";
 
 export interface SimSocket {
   send(frame: ServerFrame): void;
-  close(): void;
+  close(code?: number): void;
 }
 
 interface SimDevice {
@@ -31,6 +31,8 @@ interface SimConnection {
   socket: SimSocket;
   /** Presented the device credential (or just paired): may receive the device's events. */
   authenticated: boolean;
+  /** Silently dead: nothing is sent or answered, and no close frame (a test control). */
+  frozen: boolean;
   qr: string | undefined;
   qrTimer: NodeJS.Timeout | undefined;
   pairCode: { code: string; phone: string; expiresAt: number } | undefined;
@@ -85,12 +87,13 @@ export class SimNetwork {
     if (previous) {
       // The newest connection wins, as on WhatsApp ("connection replaced").
       this.stopQr(previous);
-      previous.socket.close();
+      previous.socket.close(SIM_CLOSE_REPLACED);
     }
     const connection: SimConnection = {
       instanceId,
       socket,
       authenticated: false,
+      frozen: false,
       qr: undefined,
       qrTimer: undefined,
       pairCode: undefined,
@@ -175,6 +178,25 @@ export class SimNetwork {
     this.startQr(connection);
   }
 
+  /** Whether frames to and from this connection are swallowed (frozen, see freeze()). */
+  isFrozen(instanceId: string, socket: SimSocket): boolean {
+    const connection = this.connections.get(instanceId);
+    return connection?.socket === socket && connection.frozen;
+  }
+
+  /**
+   * Freezes (or thaws) the live connection of a linked device, found by its device id: the socket
+   * stays open but goes silent both ways, as a dead TCP path does. Events wait in the device's queue.
+   * Returns false when that device has no live connection.
+   */
+  setFrozen(deviceId: string, frozen: boolean): boolean {
+    const device = [...this.devices.values()].find((candidate) => candidate.deviceId === deviceId);
+    const connection = device ? this.connections.get(device.instanceId) : undefined;
+    if (!connection) return false;
+    connection.frozen = frozen;
+    return true;
+  }
+
   /** What the phone shows under Linked devices. */
   linkedDevices(phone: string): Array<{ deviceId: string; online: boolean }> {
     return [...(this.accounts.get(phone)?.devices ?? [])].flatMap((instanceId) => {
@@ -209,7 +231,7 @@ export class SimNetwork {
     for (const instanceId of this.accounts.get(phone)?.devices ?? []) {
       if (instanceId === exceptInstance) continue;
       const connection = this.connections.get(instanceId);
-      if (connection?.authenticated) {
+      if (connection?.authenticated && !connection.frozen) {
         connection.socket.send(frame);
         continue;
       }

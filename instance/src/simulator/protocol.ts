@@ -8,6 +8,8 @@ import { z } from "zod";
 
 export const SIM_SOCKET_PATH = "/v1/socket";
 export const SIM_MAX_FRAME_BYTES = 80 * 1024 * 1024;
+/** WebSocket close code for "another connection of this device took over" (Baileys' 440). */
+export const SIM_CLOSE_REPLACED = 4440;
 
 const jid = z.string().min(3).max(128);
 const phone = z.string().regex(/^\d{7,15}$/);
@@ -24,7 +26,9 @@ export const RequestFrame = z.object({
   op: z.string().max(64),
   args: z.record(z.string(), z.unknown()),
 });
-export const ClientFrame = z.discriminatedUnion("type", [HelloFrame, RequestFrame]);
+/** Application-level keepalive: the network answers with a pong unless the socket is frozen. */
+export const PingFrame = z.object({ type: z.literal("ping"), pingId: z.number().int().nonnegative() });
+export const ClientFrame = z.discriminatedUnion("type", [HelloFrame, RequestFrame, PingFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export const TransportErrorKindSchema = z.enum([
@@ -42,6 +46,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("qr"), code: z.string() }),
   z.object({ type: z.literal("paired"), deviceId: z.string(), credential: z.string() }),
   z.object({ type: z.literal("logged_out"), reason: z.string() }),
+  z.object({ type: z.literal("pong"), pingId: z.number().int() }),
   z.object({ type: z.literal("event"), eventType: EventType, eventData: z.unknown() }),
   z.object({
     type: z.literal("response"),

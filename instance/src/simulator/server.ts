@@ -54,13 +54,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 }
 
 function serveInstance(world: SimWorld, ws: WebSocket): void {
+  let instanceId: string | undefined;
+  const frozen = () => instanceId !== undefined && world.net.isFrozen(instanceId, socket);
   const socket: SimSocket = {
     send: (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState === ws.OPEN && !frozen()) ws.send(JSON.stringify(frame));
     },
-    close: () => ws.close(),
+    close: (code?: number) => ws.close(code),
   };
-  let instanceId: string | undefined;
   const helloTimer = setTimeout(() => ws.close(), HELLO_TIMEOUT_MS);
   ws.on("message", (data) => {
     let frame: ClientFrame;
@@ -77,7 +78,11 @@ function serveInstance(world: SimWorld, ws: WebSocket): void {
       world.net.connect(instanceId, frame.credential, socket);
       return;
     }
-    if (instanceId === undefined) return;
+    if (instanceId === undefined || frozen()) return;
+    if (frame.type === "ping") {
+      socket.send({ type: "pong", pingId: frame.pingId });
+      return;
+    }
     try {
       const result = runOp(world, instanceId, frame.op, frame.args);
       socket.send({ type: "response", requestId: frame.requestId, result: result ?? undefined });

@@ -14,6 +14,7 @@ import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
 import {
+  disconnectCode,
   mapCalls,
   mapChatUpdates,
   mapContacts,
@@ -28,6 +29,7 @@ import {
   UnsupportedMessage,
 } from "./baileys-mapping.js";
 import { BaileysStore } from "./baileys-store.js";
+import { disconnectReasonOf, type HealthTiming, HealthTracker, reportHealth, watchHealth } from "./health.js";
 import {
   type SessionStateStore,
   TransportError,
@@ -44,7 +46,12 @@ export interface BaileysTransportOptions {
   logs: InstanceLogs;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  health?: Partial<HealthTiming>;
 }
+
+// Baileys pings every keepAliveIntervalMs and ends a socket silent past that + 5 s (408), checked at
+// each interval: 10 s detects a dead socket within 20-25 s. Our tracker is the backstop beside it.
+const KEEP_ALIVE_MS = 10_000;
 
 /** Baileys logs message payloads at debug level; only fixed warning texts may pass. */
 function quietLogger(logs: InstanceLogs): ILogger {
@@ -74,20 +81,31 @@ class BaileysSession {
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private stopWatching: (() => void) | undefined;
   private readonly logger: ILogger;
+  private readonly health: HealthTracker;
 
   constructor(private readonly options: BaileysTransportOptions) {
     this.logger = quietLogger(options.logs);
+    this.health = new HealthTracker({
+      ...(options.health ? { timing: options.health } : {}),
+      onChange: reportHealth(options.logs, options.onEvent),
+    });
   }
 
   async start(): Promise<void> {
     this.auth = await RemoteAuthState.load(this.options.session);
     this.phase.loggedIn = this.auth.hasSession();
+    this.stopWatching = watchHealth(this.health, {
+      ping: () => this.ping(),
+      drop: () => void this.socket?.end(undefined),
+    });
     this.connect();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopWatching?.();
     clearTimeout(this.timer);
     this.generation += 1;
     await this.socket?.end(undefined);
@@ -105,6 +123,7 @@ class BaileysSession {
     const status: TransportStatus = {
       isConnected: this.open || (!isLoggedIn && this.qr !== undefined),
       isLoggedIn,
+      health: this.health.snapshot(),
     };
     const deviceId = this.socket?.user?.id ?? this.auth?.meId();
     if (isLoggedIn && deviceId) status.deviceId = deviceId;
@@ -150,8 +169,11 @@ class BaileysSession {
       shouldSyncHistoryMessage: () => false,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
+      keepAliveIntervalMs: KEEP_ALIVE_MS,
     });
     this.socket = socket;
+    // Every decoded frame from WhatsApp, whatever it is, proves the connection alive.
+    socket.ws.on("frame", () => generation === this.generation && this.health.received());
     const live = () => generation === this.generation;
     const emit = (events: WhatsAppEvent[]) => {
       if (live()) for (const event of events) this.options.onEvent(event);
@@ -206,14 +228,18 @@ class BaileysSession {
       if (event.eventType === "logged_out") this.options.logs.loggedOut(event.eventData.reason ?? "");
       this.options.onEvent(event);
     }
+    if (update.qr) this.health.opened(false);
     if (update.connection === "open") {
       this.open = true;
       this.qr = undefined;
       this.attempts = 0;
+      this.health.opened(true);
       this.options.logs.transportConnected(true);
       return;
     }
     if (update.connection !== "close") return;
+    const code = disconnectCode(update);
+    this.health.closed(disconnectReasonOf(code), code);
     this.open = false;
     this.qr = undefined;
     if (result.action === "restart-now") {
@@ -229,6 +255,19 @@ class BaileysSession {
       return;
     }
     this.reconnectIn(this.backoff());
+  }
+
+  /** The same IQ ping Baileys' keepalive sends; its answer (a frame) marks the connection alive. */
+  private ping(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    socket
+      .query({
+        tag: "iq",
+        attrs: { id: socket.generateMessageTag(), to: "s.whatsapp.net", type: "get", xmlns: "w:p" },
+        content: [{ tag: "ping", attrs: {} }],
+      })
+      .catch(() => {});
   }
 
   private backoff(): number {

@@ -9,6 +9,7 @@ import type {
   UserInfo,
   UserMeInfo,
 } from "@wsapi/contracts/instance-api";
+import type { SessionHealth } from "@wsapi/contracts/session-health";
 
 export interface TransportStatus {
   /** A live connection to the network exists right now (QR pairing included). */
@@ -16,6 +17,8 @@ export interface TransportStatus {
   /** A device is paired; the session may be reconnecting. */
   isLoggedIn: boolean;
   deviceId?: string;
+  /** Our extension to WSAPI's status: see transport/health.ts. */
+  health?: SessionHealth;
 }
 
 export type EphemeralSetting = "off" | "24h" | "7d" | "90d";

@@ -9,11 +9,13 @@ import {
   type ClientFrame,
   type ServerFrame,
   ServerFrame as ServerFrameSchema,
+  SIM_CLOSE_REPLACED,
   SIM_MAX_FRAME_BYTES,
   SIM_SOCKET_PATH,
   type SimOp,
   type SimOpArgs,
 } from "../simulator/protocol.js";
+import { type HealthTiming, HealthTracker, reportHealth, watchHealth } from "./health.js";
 import { type SessionStateStore, TransportError, type TransportStatus } from "./port.js";
 
 export interface SimulatorConnectionOptions {
@@ -25,6 +27,8 @@ export interface SimulatorConnectionOptions {
   requestTimeoutMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  health?: Partial<HealthTiming>;
+  healthCheckMs?: number;
 }
 
 const StoredSession = z.object({ credential: z.string(), deviceId: z.string() });
@@ -40,26 +44,48 @@ export class SimulatorConnection {
   private reconnectAttempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private nextPingId = 1;
+  private stopWatching: (() => void) | undefined;
+  private readonly health: HealthTracker;
 
-  constructor(private readonly options: SimulatorConnectionOptions) {}
+  constructor(private readonly options: SimulatorConnectionOptions) {
+    this.health = new HealthTracker({
+      ...(options.health ? { timing: options.health } : {}),
+      onChange: reportHealth(options.logs, options.onEvent),
+    });
+  }
 
   async open(): Promise<void> {
     const stored = await this.options.session.load();
     const parsed = StoredSession.safeParse(parseJson(stored));
     // An unreadable stored session is treated as none: the device pairs again.
     if (parsed.success) this.session = parsed.data;
+    this.stopWatching = watchHealth(
+      this.health,
+      {
+        ping: () => this.sendFrame({ type: "ping", pingId: this.nextPingId++ }),
+        // No close handshake: the other end is not answering. The close handler reconnects.
+        drop: () => this.socket?.terminate(),
+      },
+      this.options.healthCheckMs,
+    );
     this.connect();
   }
 
   async close(): Promise<void> {
     this.stopped = true;
+    this.stopWatching?.();
     clearTimeout(this.reconnectTimer);
     this.socket?.close();
     this.failPending("transport stopped");
   }
 
   status(): TransportStatus {
-    const status: TransportStatus = { isConnected: this.connected, isLoggedIn: this.session !== undefined };
+    const status: TransportStatus = {
+      isConnected: this.connected,
+      isLoggedIn: this.session !== undefined,
+      health: this.health.snapshot(),
+    };
     if (this.session) status.deviceId = this.session.deviceId;
     return status;
   }
@@ -80,10 +106,15 @@ export class SimulatorConnection {
         ...(this.session ? { credential: this.session.credential } : {}),
       });
     });
-    socket.on("message", (data) => this.receive(data.toString()));
-    socket.on("error", () => {});
-    socket.on("close", () => {
+    socket.on("message", (data) => {
       if (this.socket !== socket) return;
+      this.health.received();
+      this.receive(data.toString());
+    });
+    socket.on("error", () => {});
+    socket.on("close", (code) => {
+      if (this.socket !== socket) return;
+      this.health.closed(code === SIM_CLOSE_REPLACED ? "replaced" : "network");
       this.connected = false;
       this.qr = undefined;
       this.failPending("connection to WhatsApp lost");
@@ -112,6 +143,7 @@ export class SimulatorConnection {
         this.connected = true;
         this.reconnectAttempts = 0;
         if (!frame.loggedIn && this.session) this.forgetSession("server_logout");
+        this.health.opened(frame.loggedIn);
         this.options.logs.transportConnected(frame.loggedIn);
         return;
       case "qr":
@@ -124,6 +156,7 @@ export class SimulatorConnection {
         void this.options.session.flush().catch(() => {});
         this.options.logs.pairingSucceeded();
         this.options.onEvent({ eventType: "logged_in", eventData: { deviceId: frame.deviceId } });
+        this.health.paired();
         return;
       case "logged_out":
         this.forgetSession(frame.reason);
@@ -134,6 +167,8 @@ export class SimulatorConnection {
       case "response":
         this.settle(frame);
         return;
+      case "pong":
+        return;
     }
   }
 
@@ -142,6 +177,7 @@ export class SimulatorConnection {
     this.options.session.clear().catch(() => this.options.logs.sessionStateFailed("save", "clear failed", 0));
     this.options.logs.loggedOut(reason);
     this.options.onEvent({ eventType: "logged_out", eventData: { reason } });
+    this.health.loggedOut();
   }
 
   private emitEvent(eventType: WhatsAppEvent["eventType"], eventData: unknown): void {

@@ -84,10 +84,12 @@ export class InstanceClient {
   }
 
   status() {
-    return this.json<{ isConnected: boolean; isLoggedIn: boolean; deviceId?: string }>(
-      "GET",
-      "/session/status",
-    );
+    return this.json<{
+      isConnected: boolean;
+      isLoggedIn: boolean;
+      deviceId?: string;
+      health?: { state: string; reconnects: number };
+    }>("GET", "/session/status");
   }
 }
 

@@ -1,6 +1,7 @@
-// WSAPI webhook events: the envelope and the data of each of the 21 event types.
-// Shared by the instance service (producer) and the events ingest (consumer). Pure zod.
+// WSAPI webhook events: the envelope and the data of each of the 21 event types, plus our own
+// extension types. Shared by the instance service (producer) and the events ingest (consumer). Pure zod.
 import { z } from "zod";
+import { SessionHealthEventData } from "./session-health.js";
 
 export const EVENT_ID_PATTERN = /^evt_\d{13}_[0-9a-f]{16}$/;
 export const EVENTS_PATH = "/v1/events";
@@ -210,7 +211,7 @@ export const UserPresenceEventData = z.object({
   lastSeen: time.optional(),
 });
 
-/** The data schema of each of the 21 event types of wsapi-events.yml, keyed by event type. */
+/** The data schema of each of the 21 event types of wsapi-events.yml, then our extensions, keyed by event type. */
 export const EVENT_DATA_SCHEMAS = {
   message: MessageEventData,
   message_read: MessageReadEventData,
@@ -233,11 +234,15 @@ export const EVENT_DATA_SCHEMAS = {
   call_accept: CallAcceptEventData,
   call_terminate: CallTerminateEventData,
   user_presence: UserPresenceEventData,
+  session_health: SessionHealthEventData,
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA_SCHEMAS;
 export const EVENT_TYPES = Object.keys(EVENT_DATA_SCHEMAS) as [EventType, ...EventType[]];
 export const EventType = z.enum(EVENT_TYPES);
+
+/** Event types WSAPI does not have: documented in the README as our extension, filterable like the rest. */
+export const EXTENSION_EVENT_TYPES: readonly EventType[] = ["session_health"];
 
 /** Session events are delivered whatever the instance's event filters say. */
 export const SESSION_EVENT_TYPES: readonly EventType[] = [

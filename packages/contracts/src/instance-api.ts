@@ -1,6 +1,7 @@
 // Wire contract of the instance service's API (the gateway forwards WSAPI instance calls here).
 // Pure zod: imported by the gateway (functions) and by the instance service. Paths follow WSAPI.
 import { z } from "zod";
+import { SessionHealth } from "./session-health.js";
 
 /** Decoded media may be at most 50 MB (WSAPI's limit for `data` and `url`). */
 export const MEDIA_MAX_BYTES = 50 * 1024 * 1024;
@@ -178,6 +179,8 @@ export const SessionStatus = z.object({
   isConnected: z.boolean(),
   isLoggedIn: z.boolean(),
   deviceId: z.string().optional(),
+  /** Our extension: WSAPI's fields stay as they are. */
+  health: SessionHealth.optional(),
 });
 export const CodeResponse = z.object({ code: z.string() });
 export const CreatedResponse = z.object({ id: z.string() });
