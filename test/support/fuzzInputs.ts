@@ -1,5 +1,5 @@
+import { IMPLEMENTED_ROUTES } from "@wsapi/contracts/routes";
 import fc from "fast-check";
-import { INSTANCE_PATHS, type InstancePath } from "../../functions/src/http/api/instancePaths.js";
 
 // Generated inputs for fuzzing the gateway and the dashboard, shared by the short property test
 // (test/integration/gatewayFuzz.test.ts) and the long run (`npm run fuzz`, scripts/fuzz.ts).
@@ -81,10 +81,11 @@ export function problemIssue(answer: FuzzAnswer): string | undefined {
   return undefined;
 }
 
-export { INSTANCE_PATHS, type InstancePath };
+/** The implemented operations of the route table (planned ones answer 501 by design). */
+export { IMPLEMENTED_ROUTES };
 
 /** The gateway's own account routes (instance management with the account key). */
-export const GATEWAY_ACCOUNT_PATHS: InstancePath[] = [
+export const GATEWAY_ACCOUNT_PATHS: Array<{ method: string; path: string }> = [
   { method: "GET", path: "/account/instances" },
   { method: "POST", path: "/account/instances" },
   { method: "GET", path: "/account/instances/defaults" },
