@@ -2,55 +2,22 @@
 // instance puts in its problems), planned ones answer 501 NOT_IMPLEMENTED without reaching the
 // instance, and a literal path is never taken by a parameter (GET /contacts/blocklist).
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { Problem, problemBody } from "@wsapi/contracts/problems";
-import { memoryRateLimiter } from "../src/adapters/rateLimiter.js";
-import { ensureAccount, revealAccountKey } from "../src/core/accounts.js";
-import type { Instance } from "../src/core/instances.js";
-import { ApiKeyVerifier } from "../src/core/keyVerifier.js";
-import { createLogger, logEvents } from "../src/core/logs.js";
-import { createApiApp } from "../src/http/api/app.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
+import { memoryGateway } from "./support/memoryGateway.js";
 
 async function gateway(answer: (url: string, headers: Record<string, string>) => Response) {
-  const memory = memoryAccountStore();
-  const logs = logEvents(createLogger(() => {}));
-  const clock = fakeClock();
-  const deps = {
-    store: memory.store,
-    keyRing: memoryKeyRing({ 1: randomBytes(32) }, 1),
-    pepper: randomBytes(32),
-    clock,
-    logs,
-  };
-  memory.plans.set("free", { id: "free", instanceLimit: 1, requestsPerMinute: 1_000 });
-  await ensureAccount(deps, "acct", "dev@example.com", "acct");
-  const apiKey = await revealAccountKey(deps, "acct", "req_setup");
-  const instance = {
-    instanceId: "sales",
-    accountId: "acct",
-    runtimeId: "isales",
-    runtime: { state: "running", url: "http://127.0.0.1:1", updatedAt: 0 },
-  } as unknown as Instance;
   const forwarded: string[] = [];
-  const app = createApiApp({
-    verifier: new ApiKeyVerifier(memory.store, deps.pepper, clock),
-    instanceDeps: async () => {
-      throw new Error("not used");
-    },
-    findInstance: async (accountId, instanceId) =>
-      accountId === "acct" && instanceId === "sales" ? instance : undefined,
-    forgetInstance: () => {},
+  const { app, apiKey } = await memoryGateway({
+    accountId: "acct",
+    instance: { instanceId: "sales", runtimeId: "isales", url: "http://127.0.0.1:1" },
+    requestsPerMinute: 1_000,
     signToken: async () => "token",
     idToken: async () => "id-token",
-    rateLimit: memoryRateLimiter(),
     forward: async (url, init) => {
       forwarded.push(`${init.method} ${new URL(url).pathname}`);
       return answer(url, init.headers);
     },
-    logs,
-    production: false,
   });
   const call = (method: string, path: string) =>
     app.request(path, { method, headers: { "x-api-key": apiKey, "x-instance-id": "sales" } });
