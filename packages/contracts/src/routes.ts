@@ -27,7 +27,7 @@ export interface RouteSpec<
   maxBytes: number;
   response?: z.ZodType | BinaryResponse;
   success: 200 | 201 | 202 | 204;
-  /** Error statuses the operation itself answers (the platform adds 401, 403, 404, 413, 415, 429). */
+  /** Error statuses the operation itself answers (the gateway adds 401, 403, 404, 429; 413, 415 with a body). */
   errors: readonly number[];
 }
 

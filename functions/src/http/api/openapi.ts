@@ -36,8 +36,9 @@ const pathParameters = (path: string) =>
   }));
 
 const ACCOUNT_ERRORS = [400, 401, 403, 404, 429];
-// What the gateway itself may answer on every instance operation, whatever the operation does.
-const PLATFORM_ERRORS = [400, 401, 403, 404, 413, 415, 429, 503];
+// What the gateway itself may answer on every instance operation (and on one with a body: 413, 415).
+const PLATFORM_ERRORS = [400, 401, 403, 404, 429, 503];
+const BODY_ERRORS = [413, 415];
 
 function responseContent(response: InstanceRoute["response"]) {
   if (!response) return {};
@@ -96,7 +97,12 @@ function instanceOperation(route: InstanceRoute): Operation {
     tag: route.path.split("/")[1] ?? "instance",
     instance: true,
     success: route.success,
-    errors: [...route.errors, ...PLATFORM_ERRORS, ...(planned ? [501] : [])],
+    errors: [
+      ...route.errors,
+      ...PLATFORM_ERRORS,
+      ...(route.request ? BODY_ERRORS : []),
+      ...(planned ? [501] : []),
+    ],
     response: route.response,
   });
   if (!planned) return op;
