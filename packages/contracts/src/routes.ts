@@ -241,7 +241,7 @@ const segmentKeys = (path: string) =>
   path.split("/").map((segment) => (segment.startsWith(":") ? "1" : `0${segment}`));
 
 /** Orders paths so that at the first segment where two differ, a literal comes before a parameter. */
-export function literalFirst(a: { path: string }, b: { path: string }): number {
+function literalFirst(a: { path: string }, b: { path: string }): number {
   const [left, right] = [segmentKeys(a.path), segmentKeys(b.path)];
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
     if (left[i] !== right[i]) return left[i]! < right[i]! ? -1 : 1;
