@@ -8,7 +8,7 @@ import {
   fillPath,
   GATEWAY_ACCOUNT_PATHS,
   headerValue,
-  INSTANCE_PATHS,
+  IMPLEMENTED_ROUTES,
   jsonBody,
   pathParam,
   platformRefuses,
@@ -17,7 +17,7 @@ import {
 import { startStack } from "./stack/stack.js";
 
 // `npm run fuzz [-- --requests 100000 --concurrency 32 --seed 1]`: generated requests over every
-// gateway route (INSTANCE_PATHS and the account routes) and the dashboard routes (no cookie, forged
+// gateway route (the route table's implemented operations and the account routes) and the dashboard routes (no cookie, forged
 // cookie, cookie without / with a wrong / with the CSRF token) against a local stack it starts and
 // stops. Reports every answer >= 500 and every error body that is not problem+json (apart from the
 // runtime body parser's documented 400: README "Known limits"); exits non-zero if there is any.
@@ -83,7 +83,7 @@ const contentType = fc.oneof(
 
 function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
   const gatewayRoute = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...INSTANCE_PATHS) },
+    { weight: 4, arbitrary: fc.constantFrom(...IMPLEMENTED_ROUTES) },
     { weight: 1, arbitrary: fc.constantFrom(...GATEWAY_ACCOUNT_PATHS) },
   );
   // Well-formed keys nobody holds: these count as failed authentications per client address.

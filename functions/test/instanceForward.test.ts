@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { problemBody } from "@wsapi/contracts/problems";
 import { ApiError } from "../src/core/errors.js";
 import type { Instance } from "../src/core/instances.js";
 import {
@@ -84,12 +85,7 @@ describe("forwarding to an instance", () => {
   });
 
   it("passes the instance's own errors (problem details) through unchanged", async () => {
-    const problem = {
-      type: "urn:wsapi:problem:unauthorized",
-      title: "Unauthorized",
-      status: 401,
-      detail: "x",
-    };
+    const problem = problemBody("UNAUTHENTICATED", "x", request.requestId);
     const d = deps(answer(JSON.stringify(problem), 401, "application/problem+json"));
     const response = await forwardToInstance(d.value, instance, request);
     assert.equal(response.status, 401);

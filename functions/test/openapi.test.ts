@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { INSTANCE_ROUTES } from "@wsapi/contracts/routes";
 import { Hono } from "hono";
-import { INSTANCE_PATHS } from "../src/http/api/instancePaths.js";
 import { buildOpenApi } from "../src/http/api/openapi.js";
 import { registerReference } from "../src/http/api/reference/routes.js";
 
@@ -9,6 +9,8 @@ type Spec = ReturnType<typeof buildOpenApi>;
 type Op = {
   operationId: string;
   requestBody?: { content: { "application/json": { schema: { required?: string[] } } } };
+  responses: Record<string, unknown>;
+  "x-wsapi-planned"?: boolean;
 };
 
 describe("OpenAPI document", () => {
@@ -17,11 +19,15 @@ describe("OpenAPI document", () => {
     Object.entries(methods).map(([method, op]) => ({ path, method, op: op as unknown as Op })),
   );
 
-  it("describes every route the gateway serves, with unique operation ids", () => {
+  it("describes every operation of the route table under its id, planned ones marked with their 501", () => {
     assert.equal(spec.openapi, "3.1.0");
-    for (const route of INSTANCE_PATHS) {
+    for (const route of INSTANCE_ROUTES) {
       const path = route.path.replace(/:(\w+)/g, "{$1}");
-      assert.ok(spec.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path} missing`);
+      const op = spec.paths[path]?.[route.method.toLowerCase()] as unknown as Op | undefined;
+      assert.equal(op?.operationId, route.operationId, `${route.method} ${path}`);
+      assert.ok(op.responses[route.success], `${route.operationId}: success status`);
+      assert.equal(op["x-wsapi-planned"] === true, route.state === "planned", route.operationId);
+      assert.equal(op.responses["501"] !== undefined, route.state === "planned", route.operationId);
     }
     const ids = operations.map(({ op }) => op.operationId);
     assert.equal(new Set(ids).size, ids.length);
@@ -30,7 +36,7 @@ describe("OpenAPI document", () => {
   it("derives request bodies from the validation schemas", () => {
     const text = spec.paths["/messages/text"]?.post as unknown as Op;
     assert.deepEqual(text.requestBody?.content["application/json"].schema.required?.sort(), ["text", "to"]);
-    const withBodies = INSTANCE_PATHS.filter((route) => route.body).length;
+    const withBodies = INSTANCE_ROUTES.filter((route) => route.request).length;
     const documented = operations.filter(
       ({ path, op }) => op.requestBody && !path.startsWith("/account"),
     ).length;

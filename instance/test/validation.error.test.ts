@@ -1,20 +1,24 @@
 // Bad input is a 400 problem naming the field, never a 500; oversized bodies are 413; calls that
-// need WhatsApp are 409 until the device is paired.
+// need WhatsApp are 409 NOT_PAIRED until the device is paired. Every problem carries the platform's
+// code and the request id (the gateway's X-Request-Id when it sent one).
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { ERROR_STATUS, Problem } from "@wsapi/contracts/problems";
 import { appWithFakeTransport } from "./support/app.js";
 import { FakeTransport } from "./support/fake-transport.js";
 import { type GatewayKeys, generateGatewayKeys } from "./support/keys.js";
 
 const TO = "15550002222@s.whatsapp.net";
 
-async function expectProblem(response: Response, status: number, detail?: RegExp): Promise<void> {
+async function expectProblem(response: Response, status: number, detail?: RegExp, code?: string) {
   assert.equal(response.status, status);
   assert.equal(response.headers.get("content-type"), "application/problem+json");
-  const problem = (await response.json()) as { type: string; title: string; status: number; detail: string };
+  const problem = Problem.parse(await response.json());
   assert.equal(problem.status, status);
-  assert.match(problem.type, /^urn:wsapi:problem:/);
-  assert.ok(problem.title.length > 0);
+  assert.equal(ERROR_STATUS[problem.code], status);
+  if (code) assert.equal(problem.code, code);
+  assert.match(problem.requestId ?? "", /^req_[0-9a-f]{32}$/);
+  assert.equal(problem.requestId, response.headers.get("x-request-id"));
   if (detail) assert.match(problem.detail, detail);
 }
 
@@ -87,20 +91,21 @@ describe("input validation", () => {
       { participants: [TO], action: "kick" },
       /action/,
     ],
-    ["group id that is not a group", "GET", `/groups/${TO}`, undefined, /id/],
+    ["group id that is not a group", "GET", `/groups/${TO}`, undefined, /groupId/],
     ["media download without id", "GET", "/media/download", undefined, /id/],
     ["call reject without caller", "POST", "/calls/CALL1/reject", {}, /callerId/],
   ];
 
   for (const [name, method, path, body, detail] of badRequests) {
     it(`answers 400 for ${name}`, async () => {
-      await expectProblem(await paired.request(method, path, body), 400, detail);
+      const code = name === "malformed JSON" ? "BAD_REQUEST" : "VALIDATION";
+      await expectProblem(await paired.request(method, path, body), 400, detail, code);
     });
   }
 
   it("answers 413 for a text body over the small cap, before parsing it", async () => {
     const response = await paired.request("POST", "/messages/text", { to: TO, text: "x".repeat(300 * 1024) });
-    await expectProblem(response, 413);
+    await expectProblem(response, 413, undefined, "PAYLOAD_TOO_LARGE");
   });
 
   it("accepts a media body larger than the small cap", async () => {
@@ -115,7 +120,7 @@ describe("input validation", () => {
   });
 
   it("answers 404 problem+json for unknown routes", async () => {
-    await expectProblem(await paired.request("GET", "/nope"), 404);
+    await expectProblem(await paired.request("GET", "/nope"), 404, undefined, "NOT_FOUND");
   });
 
   it("answers 409 to WhatsApp calls while unpaired, and 503 while a paired device reconnects", async () => {
@@ -133,18 +138,25 @@ describe("input validation", () => {
       ["POST", "/calls/CALL1/reject", { callerId: TO }],
       ["POST", "/session/logout"],
     ] as const) {
-      await expectProblem(await unpaired.request(method, path, body), 409, /not paired/);
+      await expectProblem(await unpaired.request(method, path, body), 409, /not paired/, "NOT_PAIRED");
     }
     assert.equal(unpaired.transport.calls.length, 0);
     const reconnecting = await appWithFakeTransport(
       keys,
       new FakeTransport({ isConnected: false, isLoggedIn: true }),
     );
-    await expectProblem(await reconnecting.request("POST", "/messages/text", { to: TO, text: "hi" }), 503);
+    const retrying = await reconnecting.request("POST", "/messages/text", { to: TO, text: "hi" });
+    assert.equal(retrying.headers.get("retry-after"), "5");
+    await expectProblem(retrying, 503, undefined, "UNAVAILABLE");
   });
 
   it("serves the QR and pair code only while unpaired", async () => {
-    await expectProblem(await paired.request("GET", "/session/qr/text"), 409, /already paired/);
+    await expectProblem(
+      await paired.request("GET", "/session/qr/text"),
+      409,
+      /already paired/,
+      "ALREADY_PAIRED",
+    );
     const unpaired = await appWithFakeTransport(
       keys,
       new FakeTransport({ isConnected: true, isLoggedIn: false }),

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { INSTANCE_PATHS } from "../../functions/src/http/api/instancePaths.js";
+import { INSTANCE_ROUTES } from "@wsapi/contracts/routes";
 import { json, stack } from "../support/stack.js";
 import { createTenant, eventually, setAccountStatus, type Tenant } from "../support/tenants.js";
 
-// The shared security cases, run for every route the gateway serves, so a new route cannot skip them.
+// The shared security cases, run for every route the gateway serves (the route table's planned
+// operations too: they check key and instance before answering 501), so a new route cannot skip them.
 const { gateway } = stack();
 
 const SAMPLE_PARAMS: Record<string, string> = {
@@ -14,6 +15,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
   phone: "15551234567",
   groupId: "120363025246125888@g.us",
   code: "AbCdEfGh",
+  communityId: "120363025246125999@g.us",
+  newsletterId: "120363025246125777@newsletter",
   callId: "CALL0001",
 };
 
@@ -87,7 +90,7 @@ describe("shared security cases on every route", () => {
   });
 
   it("instance routes: 400 without X-Instance-Id, 401 for bad keys, 403 suspended", async () => {
-    for (const route of INSTANCE_PATHS) {
+    for (const route of INSTANCE_ROUTES) {
       const url = `${gateway}${concrete(route.path)}`;
       const label = `${route.method} ${route.path}`;
       const call = (headers: Record<string, string>) => json(route.method, url, undefined, headers);
@@ -117,7 +120,7 @@ describe("shared security cases on every route", () => {
   });
 
   it("instance routes: another tenant's instance answers exactly like one that does not exist", async () => {
-    for (const route of INSTANCE_PATHS) {
+    for (const route of INSTANCE_ROUTES) {
       const url = `${gateway}${concrete(route.path)}`;
       const label = `${route.method} ${route.path}`;
       const call = (apiKey: string, instanceId: string) =>

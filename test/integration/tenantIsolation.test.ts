@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { INSTANCE_PATHS } from "../../functions/src/http/api/instancePaths.js";
+import { IMPLEMENTED_ROUTES } from "@wsapi/contracts/routes";
 import { json, stack } from "../support/stack.js";
 import { createTenant, type Tenant } from "../support/tenants.js";
 
@@ -28,14 +28,14 @@ describe("tenant isolation matrix", () => {
   });
 
   it("refuses every cross-tenant key and instance combination on every route", async () => {
-    const cases: Array<{ key: string; instanceId: string; route: (typeof INSTANCE_PATHS)[number] }> = [];
+    const cases: Array<{ key: string; instanceId: string; route: (typeof IMPLEMENTED_ROUTES)[number] }> = [];
     tenants.forEach((owner, ownerIndex) => {
       const keys = [owner.accountKey, ...owner.instances.map((instance) => instance.apiKey)];
       tenants.forEach((other, otherIndex) => {
         if (otherIndex === ownerIndex) return;
         for (const key of keys) {
           for (const instance of other.instances) {
-            for (const route of INSTANCE_PATHS) cases.push({ key, instanceId: instance.id, route });
+            for (const route of IMPLEMENTED_ROUTES) cases.push({ key, instanceId: instance.id, route });
           }
         }
       });
@@ -54,7 +54,7 @@ describe("tenant isolation matrix", () => {
       assert.equal(response.status, 404, `${route.method} ${path} with a foreign key reached ${instanceId}`);
       assert.deepEqual(problemShape(response.body), problemShape(missing.body));
     });
-    assert.equal(cases.length, 3 * 3 * 2 * 2 * INSTANCE_PATHS.length);
+    assert.equal(cases.length, 3 * 3 * 2 * 2 * IMPLEMENTED_ROUTES.length);
   });
 
   it("every key still reaches its own instances", async () => {

@@ -1,5 +1,5 @@
+import { IMPLEMENTED_ROUTES } from "@wsapi/contracts/routes";
 import fc from "fast-check";
-import { INSTANCE_PATHS, type InstancePath } from "../../functions/src/http/api/instancePaths.js";
 
 // Generated inputs for fuzzing the gateway and the dashboard, shared by the short property test
 // (test/integration/gatewayFuzz.test.ts) and the long run (`npm run fuzz`, scripts/fuzz.ts).
@@ -82,4 +82,5 @@ export function problemIssue(answer: FuzzAnswer): string | undefined {
 }
 
 export { DASHBOARD_ROUTES, GATEWAY_ACCOUNT_PATHS } from "./appRoutes.js";
-export { INSTANCE_PATHS, type InstancePath };
+/** The implemented operations of the route table (planned ones answer 501 by design). */
+export { IMPLEMENTED_ROUTES };

@@ -1,17 +1,8 @@
-// The error every layer throws and the problem body it becomes; the codes, statuses and titles are
-// the contracts package's (@wsapi/contracts/problems).
-import { ERROR_STATUS, ERROR_TITLES, type ErrorCode } from "@wsapi/contracts/problems";
+// The error every layer throws and the problem body it becomes; the codes, statuses, titles and the
+// body's shape are the contracts package's (@wsapi/contracts/problems), shared with the instance.
+import { ERROR_STATUS, type ErrorCode, type Problem, problemBody } from "@wsapi/contracts/problems";
 
-export type { ErrorCode };
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  requestId?: string;
-}
+export type { ErrorCode, Problem };
 
 /** An error that is safe to show to the caller: its detail never carries secrets. */
 export class ApiError extends Error {
@@ -30,12 +21,5 @@ export class ApiError extends Error {
 }
 
 export function toProblem(error: ApiError, requestId?: string): Problem {
-  return {
-    type: `https://wsapi.dev/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
-    title: ERROR_TITLES[error.code],
-    status: error.status,
-    detail: error.detail,
-    code: error.code,
-    ...(requestId ? { requestId } : {}),
-  };
+  return problemBody(error.code, error.detail, requestId);
 }

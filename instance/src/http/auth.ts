@@ -4,7 +4,7 @@ import {
   GATEWAY_TOKEN_TTL_SECONDS,
   instanceAudience,
 } from "@wsapi/contracts/tokens";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { type CryptoKey, errors, jwtVerify } from "jose";
 import type { InstanceLogs } from "../logs.js";
 import { problemResponse } from "./problem.js";
@@ -24,7 +24,7 @@ export function gatewayAuth(
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
-    if (!match?.[1]) return unauthorized("missing bearer token", logs, "missing");
+    if (!match?.[1]) return unauthorized(c, "missing bearer token", logs, "missing");
     try {
       const { payload } = await jwtVerify(match[1], gatewayKey, {
         issuer: GATEWAY_ISSUER,
@@ -36,18 +36,20 @@ export function gatewayAuth(
       });
       // The gateway mints 60-second tokens; a longer-lived one is a bug or a forgery.
       if ((payload.exp ?? 0) - (payload.iat ?? 0) > GATEWAY_TOKEN_TTL_SECONDS) {
-        return unauthorized("invalid or expired gateway token", logs, "lifetime");
+        return unauthorized(c, "invalid or expired gateway token", logs, "lifetime");
       }
     } catch (error) {
-      return unauthorized("invalid or expired gateway token", logs, rejectionReason(error));
+      return unauthorized(c, "invalid or expired gateway token", logs, rejectionReason(error));
     }
     await next();
   };
 }
 
-function unauthorized(detail: string, logs: InstanceLogs, reason: string): Response {
+function unauthorized(c: Context, detail: string, logs: InstanceLogs, reason: string): Response {
   logs.tokenRejected(reason);
-  return problemResponse("unauthorized", detail, { "www-authenticate": 'Bearer realm="wsapi-instance"' });
+  return problemResponse(c, "UNAUTHENTICATED", detail, {
+    "www-authenticate": 'Bearer realm="wsapi-instance"',
+  });
 }
 
 function rejectionReason(error: unknown): string {

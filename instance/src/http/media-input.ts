@@ -37,12 +37,12 @@ export async function resolveMedia(
     } catch (error) {
       if (!(error instanceof MediaFetchError)) throw error;
       logs.mediaFetchRefused(error.message);
-      throw new ProblemError("bad-request", `url: ${error.message}`);
+      throw new ProblemError("BAD_REQUEST", `url: ${error.message}`);
     }
   }
-  if (bytes.length === 0) throw new ProblemError("bad-request", "media is empty");
+  if (bytes.length === 0) throw new ProblemError("VALIDATION", "media is empty");
   if (bytes.length > MEDIA_MAX_BYTES)
-    throw new ProblemError("payload-too-large", "media is larger than 50 MB");
+    throw new ProblemError("PAYLOAD_TOO_LARGE", "media is larger than 50 MB");
   const mimeType = input.mimeType ?? sniffMime(bytes) ?? usableServedType(servedType) ?? DEFAULT_MIME[kind];
   return { bytes, mimeType: kind === "voice" && !input.mimeType ? DEFAULT_MIME.voice : mimeType };
 }

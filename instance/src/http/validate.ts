@@ -10,7 +10,7 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
   try {
     body = await c.req.json();
   } catch {
-    throw new ProblemError("bad-request", "request body must be a JSON object");
+    throw new ProblemError("BAD_REQUEST", "request body must be a JSON object");
   }
   return validate(schema, body, "body");
 }
@@ -31,5 +31,5 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, where: string)
     const field = issue.path.length > 0 ? issue.path.join(".") : where;
     return `${field}: ${issue.message}`;
   });
-  throw new ProblemError("bad-request", issues.join("; "));
+  throw new ProblemError("VALIDATION", issues.join("; "));
 }

@@ -1,14 +1,13 @@
-import { callId, RejectCallRequest } from "@wsapi/contracts/instance-api";
-import type { Hono } from "hono";
+import { callId } from "@wsapi/contracts/instance-api";
 import type { AppDependencies } from "../app.js";
-import { requirePaired } from "../http/errors.js";
-import { readJsonBody, readParam } from "../http/validate.js";
+import type { OperationHandlers } from "../http/operations.js";
+import { readParam } from "../http/validate.js";
 
-export function registerCallRoutes(app: Hono, { transport }: AppDependencies): void {
-  app.post("/calls/:callId/reject", requirePaired(transport), async (c) => {
-    const id = readParam(callId, c.req.param("callId"), "callId");
-    const { callerId } = await readJsonBody(c, RejectCallRequest);
-    await transport.rejectCall(id, callerId);
-    return c.body(null, 204);
-  });
+export function callHandlers({ transport }: AppDependencies) {
+  return {
+    rejectCall: async (c, { callerId }) => {
+      await transport.rejectCall(readParam(callId, c.req.param("callId"), "callId"), callerId);
+      return c.body(null, 204);
+    },
+  } satisfies Partial<OperationHandlers>;
 }

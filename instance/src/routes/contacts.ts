@@ -1,30 +1,27 @@
-import { CreateContactRequest, personJid } from "@wsapi/contracts/instance-api";
-import type { Hono } from "hono";
+import { personJid } from "@wsapi/contracts/instance-api";
 import type { AppDependencies } from "../app.js";
-import { requirePaired } from "../http/errors.js";
+import type { OperationHandlers } from "../http/operations.js";
 import { ProblemError } from "../http/problem.js";
-import { readJsonBody, readParam } from "../http/validate.js";
+import { readParam } from "../http/validate.js";
 
-export function registerContactRoutes(app: Hono, { transport }: AppDependencies): void {
-  app.use("/contacts", requirePaired(transport));
-  app.use("/contacts/*", requirePaired(transport));
+export function contactHandlers({ transport }: AppDependencies) {
+  return {
+    listContacts: async (c) => c.json(await transport.listContacts()),
 
-  app.get("/contacts", async (c) => c.json(await transport.listContacts()));
+    createContact: async (c, body) => {
+      const id = body.id.includes("@") ? body.id : `${body.id.replace(/^\+/, "")}@s.whatsapp.net`;
+      await transport.saveContact({
+        id,
+        fullName: body.fullName,
+        ...(body.firstName ? { firstName: body.firstName } : {}),
+      });
+      return c.body(null, 204);
+    },
 
-  app.post("/contacts", async (c) => {
-    const body = await readJsonBody(c, CreateContactRequest);
-    const id = body.id.includes("@") ? body.id : `${body.id.replace(/^\+/, "")}@s.whatsapp.net`;
-    await transport.saveContact({
-      id,
-      fullName: body.fullName,
-      ...(body.firstName ? { firstName: body.firstName } : {}),
-    });
-    return c.body(null, 204);
-  });
-
-  app.get("/contacts/:id", async (c) => {
-    const contact = await transport.getContact(readParam(personJid, c.req.param("id"), "id"));
-    if (!contact) throw new ProblemError("not-found", "contact not found");
-    return c.json(contact);
-  });
+    getContact: async (c) => {
+      const contact = await transport.getContact(readParam(personJid, c.req.param("contactId"), "contactId"));
+      if (!contact) throw new ProblemError("NOT_FOUND", "contact not found");
+      return c.json(contact);
+    },
+  } satisfies Partial<OperationHandlers>;
 }

@@ -1,100 +1,70 @@
-import {
-  CreateGroupRequest,
-  groupJid,
-  JoinWithLinkRequest,
-  SetBoolRequest,
-  SetGroupDescriptionRequest,
-  SetGroupNameRequest,
-  SetMemberAddModeRequest,
-  UpdateParticipantsRequest,
-} from "@wsapi/contracts/instance-api";
-import type { Hono } from "hono";
+import { type GroupSetting, groupJid } from "@wsapi/contracts/instance-api";
+import type { Context } from "hono";
 import type { AppDependencies } from "../app.js";
-import { requirePaired } from "../http/errors.js";
+import type { OperationHandlers } from "../http/operations.js";
 import { ProblemError } from "../http/problem.js";
-import { readJsonBody, readParam } from "../http/validate.js";
+import { readParam } from "../http/validate.js";
 
 const INVITE_LINK_PREFIX = "https://chat.whatsapp.com/";
+const groupOf = (c: Context) => readParam(groupJid, c.req.param("groupId"), "groupId");
 
-export function registerGroupRoutes(app: Hono, { transport }: AppDependencies): void {
-  app.use("/groups", requirePaired(transport));
-  app.use("/groups/*", requirePaired(transport));
-  const groupOf = (param: string | undefined) => readParam(groupJid, param, "id");
-
-  app.get("/groups", async (c) => c.json(await transport.listGroups()));
-
-  app.post("/groups", async (c) => {
-    const { name, participants } = await readJsonBody(c, CreateGroupRequest);
-    const group = await transport.createGroup(name, participants);
-    return c.json({ id: group.groupId }, 201);
-  });
-
-  app.post("/groups/join/link", async (c) => {
-    const { code } = await readJsonBody(c, JoinWithLinkRequest);
-    return c.json({ id: await transport.joinGroup(code) }, 201);
-  });
-
-  app.get("/groups/:id", async (c) => {
-    const group = await transport.getGroup(groupOf(c.req.param("id")));
-    if (!group) throw new ProblemError("not-found", "group not found");
-    return c.json(group);
-  });
-
-  app.get("/groups/:id/participants", async (c) => {
-    const group = await transport.getGroup(groupOf(c.req.param("id")));
-    if (!group) throw new ProblemError("not-found", "group not found");
-    return c.json(group.participants);
-  });
-
-  app.put("/groups/:id/participants", async (c) => {
-    const id = groupOf(c.req.param("id"));
-    const { participants, action } = await readJsonBody(c, UpdateParticipantsRequest);
-    await transport.updateGroupParticipants(id, participants, action);
-    return c.body(null, 204);
-  });
-
-  app.get("/groups/:id/invite-link", async (c) => {
-    const code = await transport.groupInviteLink(groupOf(c.req.param("id")), false);
-    return c.json({ link: `${INVITE_LINK_PREFIX}${code}` });
-  });
-
-  app.post("/groups/:id/invite-link/reset", async (c) => {
-    const code = await transport.groupInviteLink(groupOf(c.req.param("id")), true);
-    return c.json({ link: `${INVITE_LINK_PREFIX}${code}` });
-  });
-
-  app.post("/groups/:id/leave", async (c) => {
-    await transport.leaveGroup(groupOf(c.req.param("id")));
-    return c.body(null, 204);
-  });
-
-  app.put("/groups/:id/name", async (c) => {
-    const id = groupOf(c.req.param("id"));
-    const { name } = await readJsonBody(c, SetGroupNameRequest);
-    await transport.setGroupName(id, name);
-    return c.body(null, 204);
-  });
-
-  app.put("/groups/:id/description", async (c) => {
-    const id = groupOf(c.req.param("id"));
-    const { description } = await readJsonBody(c, SetGroupDescriptionRequest);
-    await transport.setGroupDescription(id, description);
-    return c.body(null, 204);
-  });
-
-  for (const setting of ["announce", "locked", "join-approval"] as const) {
-    app.put(`/groups/:id/settings/${setting}`, async (c) => {
-      const id = groupOf(c.req.param("id"));
-      const { enabled } = await readJsonBody(c, SetBoolRequest);
-      await transport.updateGroupSetting(id, { setting, enabled });
+export function groupHandlers({ transport }: AppDependencies) {
+  const existing = async (c: Context) => {
+    const group = await transport.getGroup(groupOf(c));
+    if (!group) throw new ProblemError("NOT_FOUND", "group not found");
+    return group;
+  };
+  const inviteLink = async (c: Context, reset: boolean) =>
+    c.json({ link: `${INVITE_LINK_PREFIX}${await transport.groupInviteLink(groupOf(c), reset)}` });
+  const toggle =
+    (setting: Exclude<GroupSetting, "member-add-mode">) =>
+    async (c: Context, { enabled }: { enabled: boolean }) => {
+      await transport.updateGroupSetting(groupOf(c), { setting, enabled });
       return c.body(null, 204);
-    });
-  }
+    };
 
-  app.put("/groups/:id/settings/member-add-mode", async (c) => {
-    const id = groupOf(c.req.param("id"));
-    const { onlyAdminAdd } = await readJsonBody(c, SetMemberAddModeRequest);
-    await transport.updateGroupSetting(id, { setting: "member-add-mode", onlyAdminAdd });
-    return c.body(null, 204);
-  });
+  return {
+    listGroups: async (c) => c.json(await transport.listGroups()),
+
+    createGroup: async (c, { name, participants }) => {
+      const group = await transport.createGroup(name, participants);
+      return c.json({ id: group.groupId }, 201);
+    },
+
+    joinGroupWithLink: async (c, { code }) => c.json({ id: await transport.joinGroup(code) }, 201),
+    getGroup: async (c) => c.json(await existing(c)),
+    getGroupParticipants: async (c) => c.json((await existing(c)).participants),
+
+    updateGroupParticipants: async (c, { participants, action }) => {
+      await transport.updateGroupParticipants(groupOf(c), participants, action);
+      return c.body(null, 204);
+    },
+
+    getGroupInviteLink: (c) => inviteLink(c, false),
+    resetGroupInviteLink: (c) => inviteLink(c, true),
+
+    leaveGroup: async (c) => {
+      await transport.leaveGroup(groupOf(c));
+      return c.body(null, 204);
+    },
+
+    setGroupName: async (c, { name }) => {
+      await transport.setGroupName(groupOf(c), name);
+      return c.body(null, 204);
+    },
+
+    setGroupDescription: async (c, { description }) => {
+      await transport.setGroupDescription(groupOf(c), description);
+      return c.body(null, 204);
+    },
+
+    setGroupAnnounce: toggle("announce"),
+    setGroupLocked: toggle("locked"),
+    setGroupJoinApproval: toggle("join-approval"),
+
+    setGroupMemberAddMode: async (c, { onlyAdminAdd }) => {
+      await transport.updateGroupSetting(groupOf(c), { setting: "member-add-mode", onlyAdminAdd });
+      return c.body(null, 204);
+    },
+  } satisfies Partial<OperationHandlers>;
 }

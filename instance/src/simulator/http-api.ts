@@ -40,7 +40,10 @@ export function createSimulatorApi(world: SimWorld): Hono {
   const phoneOf = (c: Context) => readParam(phoneParam, c.req.param("phone"), "phone");
   app.use(
     "*",
-    bodyLimit({ maxSize: 256 * 1024, onError: () => problemResponse("payload-too-large", "body too large") }),
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => problemResponse(c, "PAYLOAD_TOO_LARGE", "body too large"),
+    }),
   );
 
   app.get("/v1/healthz", (c) => c.json({ status: "ok" }));
@@ -50,7 +53,7 @@ export function createSimulatorApi(world: SimWorld): Hono {
     const { qr } = await readJsonBody(c, LinkBody);
     const deviceId = world.net.linkByQr(phone, qr);
     if (!deviceId)
-      throw new ProblemError("not-found", "no instance is showing this QR code (it may have rotated)");
+      throw new ProblemError("NOT_FOUND", "no instance is showing this QR code (it may have rotated)");
     return c.json({ deviceId });
   });
 
@@ -58,7 +61,7 @@ export function createSimulatorApi(world: SimWorld): Hono {
     const phone = phoneOf(c);
     const { code } = await readJsonBody(c, PairBody);
     const deviceId = world.net.linkByPairCode(phone, code);
-    if (!deviceId) throw new ProblemError("not-found", "pair code is unknown, expired, or for another phone");
+    if (!deviceId) throw new ProblemError("NOT_FOUND", "pair code is unknown, expired, or for another phone");
     return c.json({ deviceId });
   });
 
@@ -92,7 +95,7 @@ export function createSimulatorApi(world: SimWorld): Hono {
     const phone = phoneOf(c);
     const { to, isVideo } = await readJsonBody(c, CallBody);
     const callee = /^(\d+)@s\.whatsapp\.net$/.exec(to)?.[1];
-    if (!callee) throw new ProblemError("bad-request", "to: calls go to a person");
+    if (!callee) throw new ProblemError("BAD_REQUEST", "to: calls go to a person");
     world.net.account(phone);
     return c.json({ id: startCall(world, phone, callee, isVideo) }, 201);
   });
@@ -111,20 +114,20 @@ export function createSimulatorApi(world: SimWorld): Hono {
     app.post(path, async (c) => {
       const { deviceId } = await readJsonBody(c, FreezeBody);
       if (!world.net.setFrozen(deviceId, frozen))
-        throw new ProblemError("not-found", "no live connection for this device");
+        throw new ProblemError("NOT_FOUND", "no live connection for this device");
       return c.body(null, 204);
     });
   }
 
-  app.notFound(() => problemResponse("not-found", "no such route"));
-  app.onError((error) => {
-    if (error instanceof ProblemError) return problemResponse(error.code, error.detail);
+  app.notFound((c) => problemResponse(c, "NOT_FOUND", "no such route"));
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return problemResponse(c, error.code, error.detail);
     if (error instanceof SimError) {
       const code =
-        error.kind === "not_found" ? "not-found" : error.kind === "forbidden" ? "forbidden" : "bad-request";
-      return problemResponse(code, error.message);
+        error.kind === "not_found" ? "NOT_FOUND" : error.kind === "forbidden" ? "FORBIDDEN" : "BAD_REQUEST";
+      return problemResponse(c, code, error.message);
     }
-    return problemResponse("internal", "simulator error");
+    return problemResponse(c, "INTERNAL", "simulator error");
   });
   return app;
 }

@@ -245,6 +245,7 @@ export const GroupInfo = z.object({
   memberAddMode: z.string().optional(),
 });
 export const InviteLinkResponse = z.object({ link: z.string() });
+export const CheckUserResponse = z.object({ isInWhatsApp: z.boolean() });
 
 export type ChatListItem = z.infer<typeof ChatListItem>;
 export type ContactInfo = z.infer<typeof ContactInfo>;
@@ -254,15 +255,6 @@ export type BulkCheckResult = z.infer<typeof BulkCheckResult>;
 export type GroupParticipant = z.infer<typeof GroupParticipant>;
 export type GroupInfo = z.infer<typeof GroupInfo>;
 export type SessionStatus = z.infer<typeof SessionStatus>;
-
-/** Error body of every instance answer (RFC 9457 problem details). */
-export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-});
-export type Problem = z.infer<typeof Problem>;
 
 /**
  * Instance → control plane: `GET|PUT ${controlUrl}/v1/session-state`, authenticated with the

@@ -1,6 +1,6 @@
-// The two closed vocabularies of problem codes, each with its HTTP status and title: the gateway's
-// (every platform answer, `code` in the problem body) and the instance service's (passed through
-// the gateway unchanged, `type` urn:wsapi:problem:<code>).
+// The one closed vocabulary of problem codes, with each code's HTTP status and title, and the one
+// problem body (RFC 9457) that the gateway, the control plane and the instance service all answer.
+import { z } from "zod";
 
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   NOT_PAIRED: 409,
+  ALREADY_PAIRED: 409,
   LIMIT_REACHED: 409,
   IDEMPOTENCY_KEY_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
@@ -21,6 +22,7 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  NOT_IMPLEMENTED: 501,
   UNAVAILABLE: 503,
 } as const;
 
@@ -38,6 +40,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   METHOD_NOT_ALLOWED: "Method not allowed",
   CONFLICT: "Conflict",
   NOT_PAIRED: "Device not paired",
+  ALREADY_PAIRED: "Device already paired",
   LIMIT_REACHED: "Plan limit reached",
   IDEMPOTENCY_KEY_IN_PROGRESS: "Request with this Idempotency-Key in progress",
   PAYLOAD_TOO_LARGE: "Payload too large",
@@ -45,20 +48,28 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_REUSED: "Idempotency-Key reused",
   RATE_LIMITED: "Too many requests",
   INTERNAL: "Internal error",
+  NOT_IMPLEMENTED: "Not implemented",
   UNAVAILABLE: "Service unavailable",
 };
 
-export const INSTANCE_PROBLEMS = {
-  "bad-request": { status: 400, title: "Bad request" },
-  unauthorized: { status: 401, title: "Unauthorized" },
-  forbidden: { status: 403, title: "Forbidden" },
-  "not-found": { status: 404, title: "Not found" },
-  "device-not-paired": { status: 409, title: "Device not paired" },
-  "already-paired": { status: 409, title: "Device already paired" },
-  "payload-too-large": { status: 413, title: "Payload too large" },
-  internal: { status: 500, title: "Internal error" },
-  "not-implemented": { status: 501, title: "Not implemented" },
-  unavailable: { status: 503, title: "Instance not available" },
-} as const satisfies Record<string, { status: number; title: string }>;
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+  requestId: z.string().optional(),
+});
+export type Problem = z.infer<typeof Problem>;
 
-export type InstanceProblemCode = keyof typeof INSTANCE_PROBLEMS;
+/** The body of every error answer; `detail` must be safe to show (no secrets, no message content). */
+export function problemBody(code: ErrorCode, detail: string, requestId?: string): Problem {
+  return {
+    type: `https://wsapi.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`,
+    title: ERROR_TITLES[code],
+    status: ERROR_STATUS[code],
+    detail,
+    code,
+    ...(requestId ? { requestId } : {}),
+  };
+}

@@ -1,4 +1,4 @@
-import { SMALL_BODY_MAX_BYTES } from "@wsapi/contracts/instance-api";
+import { INSTANCE_ROUTES, type InstanceRoute } from "@wsapi/contracts/routes";
 import type { Context, Hono } from "hono";
 import { ApiError } from "../../core/errors.js";
 import { instanceIdSchema } from "../../core/instances.js";
@@ -7,7 +7,6 @@ import { forwardToInstance, requireRunning } from "../common/instanceForward.js"
 import { requireApiKey } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { idempotentForward } from "./idempotentForward.js";
-import { INSTANCE_PATHS, type InstancePath } from "./instancePaths.js";
 
 async function resolveInstance(c: Context, deps: ApiDeps) {
   const instanceId = c.req.header("x-instance-id");
@@ -23,11 +22,17 @@ async function resolveInstance(c: Context, deps: ApiDeps) {
   return instance;
 }
 
-async function forward(c: Context, deps: ApiDeps, route: InstancePath) {
+async function forward(c: Context, deps: ApiDeps, route: InstanceRoute) {
   const instance = await resolveInstance(c, deps);
+  if (route.state === "planned") {
+    throw new ApiError(
+      "NOT_IMPLEMENTED",
+      `${route.method} ${route.path} is planned but not implemented yet.`,
+    );
+  }
   let body: Uint8Array | undefined;
-  if (route.body) {
-    await parseJsonBody(c, route.body, route.maxBytes ?? SMALL_BODY_MAX_BYTES);
+  if (route.request) {
+    await parseJsonBody(c, route.request, route.maxBytes);
     body = new Uint8Array(await c.req.arrayBuffer());
   }
   const url = new URL(c.req.url);
@@ -42,10 +47,13 @@ async function forward(c: Context, deps: ApiDeps, route: InstancePath) {
   return idempotentForward(deps, instance, request, key);
 }
 
-/** Registers every WSAPI instance path: key, instance, rate limit, body validation, then forward. */
+/**
+ * Registers every WSAPI instance operation of the route table, in its order (literal segments before
+ * parameters): key, rate limit, instance, then 501 for a planned one, else body validation and forward.
+ */
 export function registerInstanceProxy(app: Hono, deps: ApiDeps) {
   const auth = requireApiKey(deps, false);
-  for (const route of INSTANCE_PATHS) {
+  for (const route of INSTANCE_ROUTES) {
     app.on(route.method, route.path, auth, (c) => forward(c, deps, route));
   }
 }

@@ -1,4 +1,5 @@
 import { ERROR_STATUS } from "@wsapi/contracts/problems";
+import { INSTANCE_ROUTES, type InstanceRoute } from "@wsapi/contracts/routes";
 import { z } from "zod";
 import {
   createInstanceRequest,
@@ -6,10 +7,10 @@ import {
   instanceNameRequest,
   instanceSettingsRequest,
 } from "../../core/instances.js";
-import { INSTANCE_PATHS } from "./instancePaths.js";
 
-// OpenAPI 3.1 generated from the same zod schemas the gateway validates with, so the document
-// cannot drift from the code.
+// OpenAPI 3.1 generated from the route table and the zod schemas the gateway validates with, so the
+// document cannot drift from the code. Planned operations are listed, marked `x-wsapi-planned`,
+// with the 501 they answer.
 type Operation = Record<string, unknown>;
 
 const problem = {
@@ -17,10 +18,10 @@ const problem = {
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
 };
 
-function jsonSchema(schema: z.ZodType) {
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input") {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     unrepresentable: "any",
-    io: "input",
+    io,
   }) as Record<string, unknown>;
   return rest;
 }
@@ -34,22 +35,41 @@ const pathParameters = (path: string) =>
     schema: { type: "string" },
   }));
 
+const ACCOUNT_ERRORS = [400, 401, 403, 404, 429];
+// What the gateway itself may answer on every instance operation (and on one with a body: 413, 415).
+const PLATFORM_ERRORS = [400, 401, 403, 404, 429, 503];
+const BODY_ERRORS = [413, 415];
+
+function responseContent(response: InstanceRoute["response"]) {
+  if (!response) return {};
+  const content =
+    "binary" in response
+      ? { [response.binary]: { schema: { type: "string", format: "binary" } } }
+      : { "application/json": { schema: jsonSchema(response, "output") } };
+  return { content };
+}
+
 function operation(
   method: string,
   path: string,
-  options: { body?: z.ZodType; tag: string; instance: boolean; success: string },
+  options: {
+    operationId?: string;
+    body?: z.ZodType;
+    tag: string;
+    instance: boolean;
+    success: number;
+    errors: number[];
+    response?: InstanceRoute["response"];
+  },
 ): Operation {
   const responses: Record<string, unknown> = {
-    [options.success]: { description: "Success" },
-    "400": problem,
-    "401": problem,
-    "403": problem,
-    "404": problem,
-    "429": problem,
+    [options.success]: { description: "Success", ...responseContent(options.response) },
   };
-  if (options.instance) Object.assign(responses, { "409": problem, "503": problem });
+  for (const status of [...new Set(options.errors)].sort((a, b) => a - b)) responses[status] = problem;
   return {
-    operationId: `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    operationId:
+      options.operationId ??
+      `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
     tags: [options.tag],
     security: [{ ApiKey: [] }],
     parameters: [
@@ -68,17 +88,38 @@ function operation(
   };
 }
 
-const ACCOUNT_ROUTES: Array<[string, string, z.ZodType | undefined, string]> = [
-  ["get", "/account/instances", undefined, "200"],
-  ["post", "/account/instances", createInstanceRequest, "201"],
-  ["get", "/account/instances/defaults", undefined, "200"],
-  ["put", "/account/instances/defaults", instanceDefaultsRequest, "204"],
-  ["get", "/account/instances/:id", undefined, "200"],
-  ["delete", "/account/instances/:id", undefined, "204"],
-  ["put", "/account/instances/:id/name", instanceNameRequest, "204"],
-  ["put", "/account/instances/:id/settings", instanceSettingsRequest, "204"],
-  ["put", "/account/instances/:id/apikey", undefined, "200"],
-  ["put", "/account/instances/:id/restart", undefined, "204"],
+function instanceOperation(route: InstanceRoute): Operation {
+  const method = route.method.toLowerCase();
+  const planned = route.state === "planned";
+  const op = operation(method, route.path, {
+    operationId: route.operationId,
+    ...(route.request ? { body: route.request } : {}),
+    tag: route.path.split("/")[1] ?? "instance",
+    instance: true,
+    success: route.success,
+    errors: [
+      ...route.errors,
+      ...PLATFORM_ERRORS,
+      ...(route.request ? BODY_ERRORS : []),
+      ...(planned ? [501] : []),
+    ],
+    response: route.response,
+  });
+  if (!planned) return op;
+  return { ...op, "x-wsapi-planned": true, description: "Planned: answers 501 NOT_IMPLEMENTED for now." };
+}
+
+const ACCOUNT_ROUTES: Array<[string, string, z.ZodType | undefined, number]> = [
+  ["get", "/account/instances", undefined, 200],
+  ["post", "/account/instances", createInstanceRequest, 201],
+  ["get", "/account/instances/defaults", undefined, 200],
+  ["put", "/account/instances/defaults", instanceDefaultsRequest, 204],
+  ["get", "/account/instances/:id", undefined, 200],
+  ["delete", "/account/instances/:id", undefined, 204],
+  ["put", "/account/instances/:id/name", instanceNameRequest, 204],
+  ["put", "/account/instances/:id/settings", instanceSettingsRequest, 204],
+  ["put", "/account/instances/:id/apikey", undefined, 200],
+  ["put", "/account/instances/:id/restart", undefined, 204],
 ];
 
 export function buildOpenApi(serverUrl: string) {
@@ -88,28 +129,10 @@ export function buildOpenApi(serverUrl: string) {
     paths[key] = { ...paths[key], [method]: op };
   };
   for (const [method, path, body, success] of ACCOUNT_ROUTES) {
-    add(
-      method,
-      path,
-      operation(method, path, { ...(body ? { body } : {}), tag: "account", instance: false, success }),
-    );
+    const options = { tag: "account", instance: false, success, errors: ACCOUNT_ERRORS };
+    add(method, path, operation(method, path, { ...options, ...(body ? { body } : {}) }));
   }
-  for (const route of INSTANCE_PATHS) {
-    const method = route.method.toLowerCase();
-    const tag = route.path.split("/")[1] ?? "instance";
-    const success =
-      method === "post" && route.path.startsWith("/messages/") && !route.path.includes(":") ? "201" : "200";
-    add(
-      method,
-      route.path,
-      operation(method, route.path, {
-        ...(route.body ? { body: route.body } : {}),
-        tag,
-        instance: true,
-        success,
-      }),
-    );
-  }
+  for (const route of INSTANCE_ROUTES) add(route.method.toLowerCase(), route.path, instanceOperation(route));
   return {
     openapi: "3.1.0",
     info: {
@@ -137,8 +160,9 @@ export function buildOpenApi(serverUrl: string) {
               type: "string",
               enum: Object.keys(ERROR_STATUS),
               description:
-                "The one error vocabulary (functions/src/core/errors.ts). EMAIL_NOT_VERIFIED (403): " +
-                "POST /account/instances before the account's email address is verified.",
+                "The one error vocabulary (@wsapi/contracts/problems), the instance's errors included. " +
+                "EMAIL_NOT_VERIFIED (403): POST /account/instances before the account's email address " +
+                "is verified. NOT_IMPLEMENTED (501): a planned operation (x-wsapi-planned).",
             },
             requestId: { type: "string" },
           },

@@ -24,7 +24,7 @@ export function deviceLogout(access: ForwardDeps, boundMs = LOGOUT_BOUND_MS) {
       ]);
       await response?.body?.cancel();
       if (response?.status === 204) return "logged_out";
-      // The instance answers 409 device-not-paired when no device is linked.
+      // The instance answers 409 NOT_PAIRED when no device is linked.
       return response?.status === 409 ? "not_paired" : "unreachable";
     } catch {
       return "unreachable";

@@ -1,0 +1,257 @@
+// The one route table of WSAPI's instance API: every published instance operation once, keyed by
+// WSAPI's operationId. The gateway registers and validates from it, the instance registers one
+// handler per implemented entry, /openapi.json is generated from it, and the security, fuzz and
+// tenant tests iterate it. Planned entries are published operations not served yet: the gateway
+// answers them 501 NOT_IMPLEMENTED; implementing one means flipping it and adding its handler.
+import { z } from "zod";
+import * as api from "./instance-api.js";
+
+export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type RouteState = "implemented" | "planned";
+/** A response that is not JSON: its media type. */
+export type BinaryResponse = { binary: "image/png" | "application/octet-stream" };
+
+export interface RouteSpec<
+  S extends RouteState = RouteState,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  state: S;
+  method: RouteMethod;
+  /** Hono pattern: `:name` for a path parameter. */
+  path: string;
+  /** Needs a paired device: 409 NOT_PAIRED before pairing, 503 while it reconnects. */
+  paired: boolean;
+  /** JSON request body, validated by the gateway and by the instance. */
+  request: R;
+  /** Byte cap of the request body (SMALL_BODY_MAX_BYTES unless set). */
+  maxBytes: number;
+  response?: z.ZodType | BinaryResponse;
+  success: 200 | 201 | 202 | 204;
+  /** Error statuses the operation itself answers (the gateway adds 401, 403, 404, 429; 413, 415 with a body). */
+  errors: readonly number[];
+}
+
+interface Options<R> {
+  request?: R;
+  response?: z.ZodType | BinaryResponse;
+  success?: RouteSpec["success"];
+  paired?: boolean;
+  maxBytes?: number;
+  /** Statuses besides 400, 409 (paired routes) and 503. */
+  errors?: number[];
+}
+
+function route<S extends RouteState, R extends z.ZodType | undefined = undefined>(
+  state: S,
+  method: RouteMethod,
+  path: string,
+  options: Options<R> = {},
+): RouteSpec<S, R> {
+  const paired = options.paired ?? true;
+  const errors = [400, ...(paired ? [409] : []), 503, ...(options.errors ?? [])].sort((a, b) => a - b);
+  return {
+    state,
+    method,
+    path,
+    paired,
+    request: options.request as R,
+    maxBytes: options.maxBytes ?? api.SMALL_BODY_MAX_BYTES,
+    ...(options.response ? { response: options.response } : {}),
+    success: options.success ?? (options.response ? 200 : 204),
+    errors: [...new Set(errors)],
+  };
+}
+
+const ready = <R extends z.ZodType | undefined = undefined>(
+  method: RouteMethod,
+  path: string,
+  options?: Options<R>,
+) => route("implemented", method, path, options);
+const planned = <R extends z.ZodType | undefined = undefined>(
+  method: RouteMethod,
+  path: string,
+  options?: Options<R>,
+) => route("planned", method, path, options);
+
+const created = { response: api.CreatedResponse, success: 201 } as const;
+const send = <R extends z.ZodType>(kind: api.MediaKind, request: R) =>
+  ready("POST", `/messages/${kind}`, { request, ...created, maxBytes: api.MEDIA_BODY_MAX_BYTES });
+const session = { paired: false } as const;
+const notFound = { errors: [404] };
+
+export const INSTANCE_OPERATIONS = {
+  getQR: ready("GET", "/session/qr", { ...session, response: { binary: "image/png" }, errors: [409] }),
+  getQRText: ready("GET", "/session/qr/text", { ...session, response: api.CodeResponse, errors: [409] }),
+  getPairCode: ready("GET", "/session/pair-code/:phone", {
+    ...session,
+    response: api.CodeResponse,
+    errors: [409],
+  }),
+  getSessionStatus: ready("GET", "/session/status", { ...session, response: api.SessionStatus }),
+  logout: ready("POST", "/session/logout", { ...session, errors: [409] }),
+  flushHistory: planned("POST", "/session/flush-history", { ...session, success: 202 }),
+
+  sendText: ready("POST", "/messages/text", { request: api.SendTextRequest, ...created }),
+  sendImage: send("image", api.SendMediaRequest),
+  sendVideo: send("video", api.SendMediaRequest),
+  sendAudio: send("audio", api.SendMediaRequest),
+  sendVoice: send("voice", api.SendMediaRequest),
+  sendDocument: send("document", api.SendDocumentRequest),
+  sendSticker: send("sticker", api.SendStickerRequest),
+  sendContact: ready("POST", "/messages/contact", { request: api.SendContactRequest, ...created }),
+  sendLocation: ready("POST", "/messages/location", { request: api.SendLocationRequest, ...created }),
+  sendLink: ready("POST", "/messages/link", { request: api.SendLinkRequest, ...created }),
+  sendReaction: ready("POST", "/messages/:messageId/reaction", {
+    request: api.SendReactionRequest,
+    response: api.CreatedResponse,
+  }),
+  editMessage: ready("POST", "/messages/:messageId/edit", {
+    request: api.EditMessageRequest,
+    response: api.CreatedResponse,
+  }),
+  markAsRead: ready("POST", "/messages/:messageId/read", { request: api.MarkAsReadRequest }),
+  starMessage: ready("POST", "/messages/:messageId/star", { request: api.StarMessageRequest }),
+  pinMessage: ready("POST", "/messages/:messageId/pin", { request: api.PinMessageRequest }),
+  deleteMessage: ready("POST", "/messages/:messageId/delete", { request: api.DeleteMessageRequest }),
+  deleteMessageForMe: planned("POST", "/messages/:messageId/delete-for-me", {
+    request: api.DeleteMessageRequest,
+  }),
+
+  listGroups: ready("GET", "/groups", { response: z.array(api.GroupInfo) }),
+  createGroup: ready("POST", "/groups", { request: api.CreateGroupRequest, ...created }),
+  getGroup: ready("GET", "/groups/:groupId", { response: api.GroupInfo, ...notFound }),
+  setGroupName: ready("PUT", "/groups/:groupId/name", { request: api.SetGroupNameRequest }),
+  setGroupDescription: ready("PUT", "/groups/:groupId/description", {
+    request: api.SetGroupDescriptionRequest,
+  }),
+  setGroupPicture: planned("POST", "/groups/:groupId/picture", { success: 200 }),
+  leaveGroup: ready("POST", "/groups/:groupId/leave"),
+  getGroupParticipants: ready("GET", "/groups/:groupId/participants", {
+    response: z.array(api.GroupParticipant),
+    ...notFound,
+  }),
+  updateGroupParticipants: ready("PUT", "/groups/:groupId/participants", {
+    request: api.UpdateParticipantsRequest,
+  }),
+  getGroupInviteLink: ready("GET", "/groups/:groupId/invite-link", { response: api.InviteLinkResponse }),
+  resetGroupInviteLink: ready("POST", "/groups/:groupId/invite-link/reset", {
+    response: api.InviteLinkResponse,
+  }),
+  setGroupAnnounce: ready("PUT", "/groups/:groupId/settings/announce", { request: api.SetBoolRequest }),
+  setGroupLocked: ready("PUT", "/groups/:groupId/settings/locked", { request: api.SetBoolRequest }),
+  setGroupJoinApproval: ready("PUT", "/groups/:groupId/settings/join-approval", {
+    request: api.SetBoolRequest,
+  }),
+  setGroupMemberAddMode: ready("PUT", "/groups/:groupId/settings/member-add-mode", {
+    request: api.SetMemberAddModeRequest,
+  }),
+  joinGroupWithLink: ready("POST", "/groups/join/link", { request: api.JoinWithLinkRequest, ...created }),
+  joinGroupWithInvite: planned("POST", "/groups/join/invite"),
+  getGroupInfoFromLink: planned("GET", "/groups/invite/:code", { success: 200, ...notFound }),
+  getGroupRequests: planned("GET", "/groups/:groupId/requests", { success: 200, ...notFound }),
+  updateGroupRequests: planned("PUT", "/groups/:groupId/requests"),
+
+  listCommunities: planned("GET", "/communities", { success: 200 }),
+  createCommunity: planned("POST", "/communities", { success: 201 }),
+  getCommunity: planned("GET", "/communities/:communityId", { success: 200, ...notFound }),
+  leaveCommunity: planned("POST", "/communities/:communityId/leave"),
+  setCommunityName: planned("PUT", "/communities/:communityId/name"),
+  setCommunityDescription: planned("PUT", "/communities/:communityId/description"),
+  setCommunityPicture: planned("POST", "/communities/:communityId/picture", { success: 200 }),
+  setCommunityLocked: planned("PUT", "/communities/:communityId/settings/locked"),
+  getCommunityParticipants: planned("GET", "/communities/:communityId/participants", {
+    success: 200,
+    ...notFound,
+  }),
+  updateCommunityParticipants: planned("PUT", "/communities/:communityId/participants"),
+  getCommunityInviteLink: planned("GET", "/communities/:communityId/invite-link", { success: 200 }),
+  resetCommunityInviteLink: planned("POST", "/communities/:communityId/invite-link/reset", { success: 200 }),
+  getCommunitySubGroups: planned("GET", "/communities/:communityId/groups", { success: 200, ...notFound }),
+  createCommunityGroup: planned("POST", "/communities/:communityId/groups", { success: 201 }),
+  linkGroupToCommunity: planned("POST", "/communities/:communityId/groups/link"),
+  unlinkCommunityGroup: planned("DELETE", "/communities/:communityId/groups/:groupId"),
+
+  listContacts: ready("GET", "/contacts", { response: z.array(api.ContactInfo) }),
+  createContact: ready("POST", "/contacts", { request: api.CreateContactRequest }),
+  syncContacts: planned("POST", "/contacts/sync"),
+  getBlocklist: planned("GET", "/contacts/blocklist", { success: 200 }),
+  getContact: ready("GET", "/contacts/:contactId", { response: api.ContactInfo, ...notFound }),
+  blockContact: planned("PUT", "/contacts/:contactId/block"),
+  unblockContact: planned("PUT", "/contacts/:contactId/unblock"),
+
+  getMyProfile: ready("GET", "/users/me/profile", { response: api.UserMeInfo }),
+  updateMyProfile: ready("PUT", "/users/me/profile", { request: api.UpdateProfileRequest }),
+  setPresence: ready("PUT", "/users/me/presence", { request: api.SetMyPresenceRequest }),
+  getPrivacySettings: planned("GET", "/users/me/privacy", { success: 200 }),
+  setPrivacySetting: planned("PUT", "/users/me/privacy", { success: 200 }),
+  bulkCheckUsers: ready("POST", "/users/check", {
+    request: api.BulkCheckRequest,
+    response: z.array(api.BulkCheckResult),
+  }),
+  checkUser: ready("GET", "/users/:phone/check", { response: api.CheckUserResponse }),
+  getUserProfile: ready("GET", "/users/:phone/profile", { response: api.UserInfo }),
+
+  downloadMedia: ready("GET", "/media/download", {
+    response: { binary: "application/octet-stream" },
+    ...notFound,
+  }),
+
+  listChats: ready("GET", "/chats", { response: z.array(api.ChatListItem) }),
+  getChatInfo: ready("GET", "/chats/:chatId", { response: api.ChatListItem, ...notFound }),
+  deleteChat: planned("DELETE", "/chats/:chatId"),
+  getChatPicture: planned("GET", "/chats/:chatId/picture", { success: 200 }),
+  getChatBusinessProfile: planned("GET", "/chats/:chatId/business", { success: 200 }),
+  setChatPresence: ready("PUT", "/chats/:chatId/presence", { request: api.SetChatPresenceRequest }),
+  subscribeChatPresence: ready("PUT", "/chats/:chatId/presence/subscribe"),
+  setChatEphemeral: ready("PUT", "/chats/:chatId/ephemeral", { request: api.SetChatEphemeralRequest }),
+  muteChat: ready("PUT", "/chats/:chatId/mute", { request: api.MuteChatRequest }),
+  pinChat: ready("PUT", "/chats/:chatId/pin", { request: api.PinChatRequest }),
+  archiveChat: ready("PUT", "/chats/:chatId/archive", { request: api.ArchiveChatRequest }),
+  markChatAsRead: ready("PUT", "/chats/:chatId/read", { request: api.ChatMarkAsReadRequest }),
+  requestChatMessages: planned("POST", "/chats/:chatId/messages", { success: 202 }),
+  clearChat: planned("POST", "/chats/:chatId/clear"),
+
+  rejectCall: ready("POST", "/calls/:callId/reject", { request: api.RejectCallRequest }),
+
+  listNewsletters: planned("GET", "/newsletters", { success: 200 }),
+  createNewsletter: planned("POST", "/newsletters", { success: 201 }),
+  getNewsletterByInviteCode: planned("GET", "/newsletters/invite/:code", { success: 200, ...notFound }),
+  getNewsletter: planned("GET", "/newsletters/:newsletterId", { success: 200, ...notFound }),
+  setNewsletterSubscription: planned("PUT", "/newsletters/:newsletterId/subscription"),
+  toggleMuteNewsletter: planned("PUT", "/newsletters/:newsletterId/mute"),
+
+  getStatusPrivacy: planned("GET", "/status/privacy", { success: 200 }),
+  postTextStatus: planned("POST", "/status/text", { success: 201 }),
+  postImageStatus: planned("POST", "/status/image", { success: 201 }),
+  postVideoStatus: planned("POST", "/status/video", { success: 201 }),
+  deleteStatus: planned("POST", "/status/:messageId/delete"),
+} as const;
+
+export type OperationId = keyof typeof INSTANCE_OPERATIONS;
+export type ImplementedOperation = {
+  [K in OperationId]: (typeof INSTANCE_OPERATIONS)[K]["state"] extends "implemented" ? K : never;
+}[OperationId];
+/** The validated JSON body of an operation (undefined when it takes none). */
+export type RequestBody<K extends OperationId> =
+  (typeof INSTANCE_OPERATIONS)[K]["request"] extends infer R extends z.ZodType ? z.output<R> : undefined;
+
+export type InstanceRoute = RouteSpec & { operationId: OperationId };
+
+const segmentKeys = (path: string) =>
+  path.split("/").map((segment) => (segment.startsWith(":") ? "1" : `0${segment}`));
+
+/** Orders paths so that at the first segment where two differ, a literal comes before a parameter. */
+function literalFirst(a: { path: string }, b: { path: string }): number {
+  const [left, right] = [segmentKeys(a.path), segmentKeys(b.path)];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return left[i]! < right[i]! ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** Every operation in registration order (literal segments before parameters). */
+export const INSTANCE_ROUTES: readonly InstanceRoute[] = Object.entries(INSTANCE_OPERATIONS)
+  .map(([operationId, spec]) => ({ ...(spec as RouteSpec), operationId: operationId as OperationId }))
+  .sort(literalFirst);
+
+export const IMPLEMENTED_ROUTES = INSTANCE_ROUTES.filter((entry) => entry.state === "implemented");
