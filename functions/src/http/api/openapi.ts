@@ -105,8 +105,21 @@ function instanceOperation(route: InstanceRoute): Operation {
     ],
     response: route.response,
   });
-  if (!planned) return op;
-  return { ...op, "x-wsapi-planned": true, description: "Planned: answers 501 NOT_IMPLEMENTED for now." };
+  // Calls that change things take an Idempotency-Key (our extension, core/idempotency.ts).
+  const withKey: Operation =
+    route.method === "GET"
+      ? op
+      : {
+          ...op,
+          parameters: [...(op.parameters as unknown[]), { $ref: "#/components/parameters/IdempotencyKey" }],
+          responses: { ...(op.responses as Record<string, unknown>), 409: problem, 422: problem },
+        };
+  if (!planned) return withKey;
+  return {
+    ...withKey,
+    "x-wsapi-planned": true,
+    description: "Planned: answers 501 NOT_IMPLEMENTED for now.",
+  };
 }
 
 const ACCOUNT_ROUTES: Array<[string, string, z.ZodType | undefined, number]> = [
@@ -146,6 +159,14 @@ export function buildOpenApi(serverUrl: string) {
       securitySchemes: { ApiKey: { type: "apiKey", in: "header", name: "X-Api-Key" } },
       parameters: {
         InstanceId: { name: "X-Instance-Id", in: "header", required: true, schema: { type: "string" } },
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description:
+            "Our extension: the same key and request within 24 h replays the first answer (Idempotent-Replayed: true); another request with the key answers 422 IDEMPOTENCY_KEY_REUSED; while the first runs, 409 IDEMPOTENCY_KEY_IN_PROGRESS after 30 s.",
+          schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
+        },
       },
       schemas: {
         Problem: {
