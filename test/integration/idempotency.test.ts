@@ -58,8 +58,14 @@ describe("Idempotency-Key on sends", () => {
   });
 
   it("refuses a malformed key with a 400 problem", async () => {
-    const bad = await json("POST", `${gateway}/messages/text`, { to: CONTACT, text: "x" }, headers(" "));
+    const bad = await json(
+      "POST",
+      `${gateway}/messages/text`,
+      { to: `${CONTACT}@s.whatsapp.net`, text: "never sent" },
+      headers("two words"),
+    );
     assert.equal(bad.status, 400);
     assert.match(String(bad.body.detail), /Idempotency-Key/);
+    assert.equal(await received("never sent"), 0);
   });
 });
