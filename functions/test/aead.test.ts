@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { decryptText, encrypt, envelopeKeyVersion } from "../src/core/aead.js";
-import type { CiphertextStore } from "../src/core/ports.js";
+import type { CiphertextStore } from "../src/core/ports/keyRing.js";
 import { reencryptField } from "../src/core/reencrypt.js";
 import { memoryKeyRing } from "./memoryStores.js";
 

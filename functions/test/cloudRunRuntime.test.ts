@@ -16,7 +16,7 @@ import {
   cloudRunRuntime,
 } from "../src/adapters/cloudRunRuntime.js";
 import type { RuntimeConfig } from "../src/config.js";
-import type { InstanceRuntimeSpec } from "../src/core/runtime.js";
+import type { InstanceRuntimeSpec } from "../src/core/ports/runtime.js";
 import { FakeCloudRun, type InjectedFailure, type RecordedRequest } from "./support/fakeCloudRun.js";
 import { FakeIam } from "./support/fakeIam.js";
 

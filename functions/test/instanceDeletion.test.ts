@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   type DeletionRecord,
-  type InstanceDeletionStore,
   LOGOUT_GRACE_MS,
   nextTeardownStep,
   RESUME_AFTER_MS,
   runTeardown,
   SETTLE_MS,
 } from "../src/core/instanceDeletion.js";
+import type { InstanceDeletionStore } from "../src/core/ports/instances.js";
 import { reconcile } from "../src/core/provisioning.js";
 import { fakeClock } from "./memoryStores.js";
 

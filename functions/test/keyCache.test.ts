@@ -4,9 +4,9 @@ import { describe, it } from "node:test";
 import { ensureAccount, revealAccountKey, rotateAccountKey } from "../src/core/accounts.js";
 import { apiKeyDigest, generateApiKey } from "../src/core/apiKey.js";
 import { ApiError } from "../src/core/errors.js";
-import { ApiKeyVerifier, type AuthFailureLimiter, MISS_CACHE_MAX } from "../src/core/keyVerifier.js";
+import { ApiKeyVerifier, MISS_CACHE_MAX } from "../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../src/core/logs.js";
-import type { AccountStore } from "../src/core/ports.js";
+import type { AccountStore, AuthFailureLimiter } from "../src/core/ports/accounts.js";
 import { TtlCache } from "../src/core/ttlCache.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
 

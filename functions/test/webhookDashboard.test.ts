@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
-import type { AuditEntry } from "../src/core/ports.js";
+import type { AuditEntry } from "../src/core/ports/accounts.js";
 import {
   enableEndpoint,
   listDeliveries,

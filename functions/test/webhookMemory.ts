@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Instance } from "../src/core/instances.js";
 import type {
+  DeliveryStore,
+  DeliveryTasks,
+  EndpointStatus,
+  SigningSecretState,
+  SigningSecretStore,
+} from "../src/core/ports/webhooks.js";
+import type {
   AttemptRecord,
   DeliveryRecord,
   DeliveryTask,
@@ -8,13 +15,6 @@ import type {
 } from "../src/core/webhooks/delivery.js";
 import type { EnqueueDeps } from "../src/core/webhooks/enqueue.js";
 import { webhookLogEvents } from "../src/core/webhooks/logs.js";
-import type {
-  DeliveryStore,
-  DeliveryTasks,
-  EndpointStatus,
-  SigningSecretState,
-  SigningSecretStore,
-} from "../src/core/webhooks/ports.js";
 import { handleDeliveryTask, type WorkerDeps } from "../src/core/webhooks/worker.js";
 import { fakeClock, memoryKeyRing } from "./memoryStores.js";
 import { memoryInstances, testInstance } from "./webhookSupport.js";

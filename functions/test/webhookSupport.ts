@@ -3,7 +3,7 @@ import { Resolver } from "node:dns/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EMPTY_DEFAULTS, type Instance } from "../src/core/instances.js";
-import type { InstanceStore } from "../src/core/ports.js";
+import type { InstanceStore } from "../src/core/ports/instances.js";
 
 // Real local servers for the webhook tests: a tiny DNS responder (UDP, A/AAAA only) and HTTP
 // receivers that record what they got.

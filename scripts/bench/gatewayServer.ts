@@ -8,7 +8,7 @@ import { ensureAccount, revealAccountKey } from "../../functions/src/core/accoun
 import type { Instance } from "../../functions/src/core/instances.js";
 import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../functions/src/core/logs.js";
-import { systemClock } from "../../functions/src/core/ports.js";
+import { systemClock } from "../../functions/src/core/ports/clock.js";
 import { createApiApp } from "../../functions/src/http/api/app.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
 

@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from "../config.js";
-import type { InstanceRuntime } from "../core/runtime.js";
+import type { InstanceRuntime } from "../core/ports/runtime.js";
 import { deployment, serviceAccountEmail } from "../deployment.js";
 import { assertImageByDigest } from "./cloudRun/names.js";
 

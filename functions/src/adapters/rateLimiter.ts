@@ -6,9 +6,10 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import { type AuthFailureLimiter, RECENTLY_VALID_TTL_MS } from "../core/keyVerifier.js";
+import { RECENTLY_VALID_TTL_MS } from "../core/keyVerifier.js";
 import type { LogEvents } from "../core/logs.js";
-import { systemClock } from "../core/ports.js";
+import type { AuthFailureLimiter } from "../core/ports/accounts.js";
+import { systemClock } from "../core/ports/clock.js";
 import { TtlCache } from "../core/ttlCache.js";
 import type { RateLimiter, RateLimitResult } from "../http/api/deps.js";
 

@@ -2,7 +2,9 @@ import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
 import type { LogEvents } from "./logs.js";
-import type { AccountStore, Clock, KeyRing, Plan, StoredKey } from "./ports.js";
+import type { AccountStore, Plan, StoredKey } from "./ports/accounts.js";
+import type { Clock } from "./ports/clock.js";
+import type { KeyRing } from "./ports/keyRing.js";
 import type { TtlCache } from "./ttlCache.js";
 
 export const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { KeyRing } from "./ports.js";
+import type { KeyRing } from "./ports/keyRing.js";
 
 // Envelope: "v1.<keyVersion>.<iv>.<ciphertext>.<tag>" (base64url parts).
 // AAD binds the ciphertext to collection/doc/field so it cannot be moved to another document.

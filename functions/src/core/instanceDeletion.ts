@@ -1,5 +1,6 @@
-import type { Clock } from "./ports.js";
-import type { Cell, InstanceRuntime } from "./runtime.js";
+import type { Clock } from "./ports/clock.js";
+import type { InstanceDeletionStore } from "./ports/instances.js";
+import type { Cell, InstanceRuntime } from "./ports/runtime.js";
 
 // Deleting an instance really deletes it, as one resumable job keyed by the runtime id.
 //
@@ -82,18 +83,6 @@ export function nextTeardownStep(record: DeletionRecord, now: number): TeardownS
 
 /** Whether the reconciler should run a job itself (its task is overdue). */
 export const isStalled = (record: DeletionRecord, now: number) => now >= record.requestedAt + RESUME_AFTER_MS;
-
-export interface InstanceDeletionStore {
-  get(runtimeId: string): Promise<DeletionRecord | undefined>;
-  /** Every unfinished job, for the reconciler. */
-  list(): AsyncIterable<DeletionRecord>;
-  /** Records progress; a finished (removed) job stays removed. */
-  update(runtimeId: string, patch: Partial<DeletionRecord>): Promise<void>;
-  remove(runtimeId: string): Promise<void>;
-  deleteSessionState(runtimeId: string): Promise<void>;
-  /** One page of the instance's delivery data; 0 when none is left. */
-  deleteDeliveryData(accountId: string, instanceId: string, limit: number): Promise<number>;
-}
 
 export interface TeardownDeps {
   deletions: InstanceDeletionStore;

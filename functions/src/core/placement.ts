@@ -1,4 +1,4 @@
-import type { Cell } from "./runtime.js";
+import type { Cell } from "./ports/runtime.js";
 
 // Where a new instance service goes. Pure: the caller counts the services in each cell.
 

@@ -1,4 +1,4 @@
-import type { RuntimeState } from "./runtime.js";
+import type { RuntimeState } from "./ports/runtime.js";
 
 // What customers learn about a runtime problem: one code from a small closed set and its fixed
 // phrase. The provider's own text (Cloud Run condition messages, a process's exit) can name

@@ -1,5 +1,5 @@
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
-import type { AccountStore } from "../core/ports.js";
+import type { AccountStore } from "../core/ports/accounts.js";
 import { placement } from "../deployment.js";
 import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
 

@@ -1,6 +1,6 @@
 import { protos } from "@google-cloud/run";
 import { INSTANCE_ENV } from "@wsapi/contracts/env";
-import type { RuntimeStatus } from "../../core/runtime.js";
+import type { RuntimeStatus } from "../../core/ports/runtime.js";
 import {
   ANNOTATION_INSTANCE_ID,
   ANNOTATION_RESTARTED_AT,

@@ -1,5 +1,12 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
-import type { Account, AccountStore, ApiKeyRecord, AuditEntry, Plan, StoredKey } from "../../core/ports.js";
+import type {
+  Account,
+  AccountStore,
+  ApiKeyRecord,
+  AuditEntry,
+  Plan,
+  StoredKey,
+} from "../../core/ports/accounts.js";
 
 // Layout: accounts/{uid} (owner-readable, no secrets), accountSecrets/{uid} (ciphertext + digest,
 // never client-readable), apiKeys/{digest} (lookup by keyed digest), plans/{planId} (admin-edited),

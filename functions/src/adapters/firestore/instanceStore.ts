@@ -6,7 +6,7 @@ import {
   type Instance,
   type InstanceDefaults,
 } from "../../core/instances.js";
-import type { InstanceStore } from "../../core/ports.js";
+import type { InstanceStore } from "../../core/ports/instances.js";
 
 // Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
 // instanceSecrets/{runtimeId} (ciphertexts only), runtimes/{runtimeId} (global index for the

@@ -1,6 +1,6 @@
 import { type DocumentData, type Firestore, Timestamp } from "firebase-admin/firestore";
+import type { DeliveryStore, EndpointStatus, NewDelivery } from "../../core/ports/webhooks.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryRef } from "../../core/webhooks/delivery.js";
-import type { DeliveryStore, EndpointStatus, NewDelivery } from "../../core/webhooks/ports.js";
 
 // Layout: accounts/{uid}/instances/{instanceId}/deliveries/{deliveryId} (+ attempts/{n}) hold
 // metadata only; deliveryPayloads/{deliveryId} holds the AES-GCM envelope for manual retries;

@@ -3,8 +3,8 @@ import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import { addressRefusal, checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { Agent, buildConnector, request } from "undici";
+import type { WebhookSender } from "../../core/ports/webhooks.js";
 import type { AttemptError, HttpOutcome } from "../../core/webhooks/delivery.js";
-import type { WebhookSender } from "../../core/webhooks/ports.js";
 
 // The only way webhooks leave: resolves the host itself, refuses the connection if ANY resolved
 // address is forbidden, then connects to the address it checked (so DNS cannot change between

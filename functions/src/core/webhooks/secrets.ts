@@ -1,5 +1,5 @@
 import type { Instance } from "../instances.js";
-import type { SigningSecretState, SigningSecretStore } from "./ports.js";
+import type { SigningSecretState, SigningSecretStore } from "../ports/webhooks.js";
 import { generateSigningSecret } from "./signing.js";
 
 // Which secret signs an instance's webhooks: its own, else the account default (unless the

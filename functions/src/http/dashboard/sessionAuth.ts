@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../core/errors.js";
-import type { VerifiedSession } from "../../core/ports.js";
+import type { VerifiedSession } from "../../core/ports/accounts.js";
 import type { AppEnv } from "../common/problem.js";
 import type { DashboardDeps } from "./deps.js";
 
