@@ -1,14 +1,16 @@
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
 import type { AccountStore } from "../core/ports/accounts.js";
 import { placement } from "../deployment.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { accountSecrets, lazy, readConfig } from "./runtime.js";
+
+const secrets = accountSecrets;
 
 // Firebase Auth gives blocking functions 7 s in all; a slow Firestore must not use them up.
 const STORE_DEADLINE_MS = 5_000;
 
 const loadAccounts = lazy(async () => {
-  const { buildAccountDeps } = await import("../composition.js");
-  return (await buildAccountDeps(await runtimeConfig(), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
+  const { buildCore } = await import("../composition/bootstrap.js");
+  return (await buildCore(readConfig(secrets), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
 });
 
 /** The one place password sign-ups are refused: they must go through POST /v1/signup and its policy. */
@@ -41,20 +43,17 @@ export async function handleBeforeUserSignedIn(
     await store.setEmailVerified(user.uid, verified);
 }
 
-export const beforecreated = beforeUserCreated(
-  { ...placement("beforecreated"), secrets: accountSecrets },
-  async (event) => {
-    const { ensureAccount } = await import("../core/accounts.js");
-    const deps = await loadAccounts();
-    const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
-    await handleBeforeUserCreated(event.data!, providerId, (uid, email, via, emailVerified) =>
-      ensureAccount(deps, uid, email, via, emailVerified),
-    );
-  },
-);
+export const beforecreated = beforeUserCreated({ ...placement("beforecreated"), secrets }, async (event) => {
+  const { ensureAccount } = await import("../core/accounts.js");
+  const deps = await loadAccounts();
+  const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
+  await handleBeforeUserCreated(event.data!, providerId, (uid, email, via, emailVerified) =>
+    ensureAccount(deps, uid, email, via, emailVerified),
+  );
+});
 
 export const beforesignedin = beforeUserSignedIn(
-  { ...placement("beforesignedin"), secrets: accountSecrets },
+  { ...placement("beforesignedin"), secrets },
   async (event) => {
     await handleBeforeUserSignedIn(event.data!, (await loadAccounts()).store);
   },

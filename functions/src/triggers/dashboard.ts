@@ -1,20 +1,22 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { lazy, limitedSecrets, runtimeConfig } from "./runtime.js";
+import { lazy, limitedSecrets, readConfig } from "./runtime.js";
+
+const secrets = limitedSecrets;
 
 const loadDashboard = lazy(async () => {
   const [{ buildDashboardDeps }, { createDashboardApp }] = await Promise.all([
-    import("../composition.js"),
+    import("../composition/dashboard.js"),
     import("../http/dashboard/app.js"),
   ]);
-  const app = createDashboardApp(await buildDashboardDeps(await runtimeConfig()));
+  const app = createDashboardApp(await buildDashboardDeps(readConfig(secrets)));
   return (request: Request) => app.fetch(request);
 });
 
 // Firebase Hosting rewrites reach a function only with ingress "all" and a public invoker; the session
 // cookie and CSRF token are the dashboard's own authentication (residual risk: infra/README.md).
 export const dashboard = onRequest(
-  { ...placement("dashboard"), invoker: "public", secrets: limitedSecrets, cors: false },
+  { ...placement("dashboard"), invoker: "public", secrets, cors: false },
   functionsHandler(loadDashboard),
 );

@@ -1,14 +1,16 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { accountSecrets, lazy, readConfig } from "./runtime.js";
+
+const secrets = accountSecrets;
 
 const loadEvents = lazy(async () => {
   const [{ buildEventsDeps }, { createEventsApp }] = await Promise.all([
-    import("../composition.js"),
+    import("../composition/events.js"),
     import("../http/events/app.js"),
   ]);
-  const app = createEventsApp(await buildEventsDeps(await runtimeConfig()));
+  const app = createEventsApp(await buildEventsDeps(readConfig(secrets)));
   return (request: Request) => app.fetch(request);
 });
 
@@ -16,6 +18,6 @@ const loadEvents = lazy(async () => {
 // Instance accounts are created per instance, so IAM cannot list them: the invoker stays public and
 // the instance token is the authentication.
 export const events = onRequest(
-  { ...placement("events"), invoker: "public", secrets: accountSecrets, cors: false, concurrency: 80 },
+  { ...placement("events"), invoker: "public", secrets, cors: false, concurrency: 80 },
   functionsHandler(loadEvents),
 );

@@ -3,11 +3,13 @@ import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { z } from "zod";
 import type { ProvisioningDeps } from "../core/provisioning.js";
 import { placement, taskQueueOptions } from "../deployment.js";
-import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
+import { gatewaySecrets, lazy, readConfig } from "./runtime.js";
+
+const secrets = gatewaySecrets;
 
 const loadProvisioning = lazy(async () => {
-  const { buildProvisioningDeps } = await import("../composition.js");
-  return buildProvisioningDeps(await runtimeConfig());
+  const { buildProvisioningDeps } = await import("../composition/provisioning.js");
+  return buildProvisioningDeps(readConfig(secrets));
 });
 
 const provisionTask = z.object({
@@ -38,14 +40,14 @@ export const provisioninstance = onTaskDispatched(
   {
     ...placement("provisioninstance"),
     ...taskQueueOptions("provisioninstance"),
-    secrets: gatewaySecrets,
+    secrets,
     timeoutSeconds: 540,
   },
   async (request) => handleProvisionTask(request.data, await loadProvisioning()),
 );
 
 export const reconcileinstances = onSchedule(
-  { ...placement("reconcileinstances"), schedule: "every 5 minutes", secrets: gatewaySecrets },
+  { ...placement("reconcileinstances"), schedule: "every 5 minutes", secrets },
   async () => {
     const { reconcile } = await import("../core/provisioning.js");
     await reconcile(await loadProvisioning());

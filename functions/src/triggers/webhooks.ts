@@ -1,15 +1,13 @@
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { isEmulated } from "../config.js";
 import { placement, taskQueueOptions } from "../deployment.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { accountSecrets, lazy, readConfig } from "./runtime.js";
+
+const secrets = accountSecrets;
 
 const loadWorker = lazy(async () => {
-  const [{ buildAccountDeps }, { buildWebhookWorkerDeps }] = await Promise.all([
-    import("../composition.js"),
-    import("../webhookComposition.js"),
-  ]);
-  const config = await runtimeConfig();
-  return buildWebhookWorkerDeps(await buildAccountDeps(config), config);
+  const { buildWebhookWorkerDeps } = await import("../composition/webhooks.js");
+  return buildWebhookWorkerDeps(readConfig(secrets));
 });
 
 // One task = one attempt; the retry schedule lives in our own tasks (see core/webhooks/worker.ts).
@@ -21,7 +19,7 @@ export const deliverwebhook = onTaskDispatched(
     // The Functions emulator starts one worker process per concurrent request and never reaps them,
     // so locally deliveries are dispatched a few at a time.
     ...(isEmulated() ? { rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 50 } } : {}),
-    secrets: accountSecrets,
+    secrets,
     timeoutSeconds: 120,
   },
   async (request) => {
