@@ -25,7 +25,7 @@ const clone = <T>(value: T): T => structuredClone(value);
 const key = (ref: { accountId: string; instanceId: string; deliveryId: string }) =>
   `${ref.accountId}/${ref.instanceId}/${ref.deliveryId}`;
 
-export function memoryDeliveryStore() {
+function memoryDeliveryStore() {
   const records = new Map<string, DeliveryRecord>();
   const attempts = new Map<string, AttemptRecord[]>();
   const payloads = new Map<string, { ref: DeliveryRecord; envelope: string; expireAt: number }>();
@@ -110,7 +110,7 @@ export function memoryDeliveryStore() {
   return { store, records, attempts, payloads, endpoints };
 }
 
-export function memoryTasks() {
+function memoryTasks() {
   const seen = new Set<string>();
   const queue: Array<{ id: string; task: DeliveryTask; delaySeconds: number }> = [];
   const tasks: DeliveryTasks = {
@@ -124,7 +124,7 @@ export function memoryTasks() {
   return { tasks, queue, seen };
 }
 
-export function memorySecrets(initial: Record<string, SigningSecretState> = {}) {
+function memorySecrets(initial: Record<string, SigningSecretState> = {}) {
   const states = new Map<string, SigningSecretState>(Object.entries(initial));
   const store: SigningSecretStore = {
     async read(instance) {

@@ -8,7 +8,7 @@ import type { InstanceStore } from "../src/core/ports/instances.js";
 // Real local servers for the webhook tests: a tiny DNS responder (UDP, A/AAAA only) and HTTP
 // receivers that record what they got.
 
-export interface DnsRecords {
+interface DnsRecords {
   [name: string]: { A?: string[]; AAAA?: string[] };
 }
 
@@ -70,7 +70,7 @@ export async function startDnsServer(records: DnsRecords) {
   };
 }
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingMessage["headers"];

@@ -12,7 +12,7 @@ import type { KeyRing } from "../core/ports/keyRing.js";
 /** HTTP functions answer 503 rather than wait this long on an unreachable Firestore. */
 export const HTTP_STORE_DEADLINE_MS = 10_000;
 
-export interface CoreOptions {
+interface CoreOptions {
   /** Bound every store call (request paths); task handlers leave retries to the SDK and Cloud Tasks. */
   storeDeadlineMs?: number;
 }

@@ -7,9 +7,9 @@ import type { Clock } from "./ports/clock.js";
 import type { KeyRing } from "./ports/keyRing.js";
 import { TtlCache } from "./ttlCache.js";
 
-export const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };
+const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };
 
-export const ACCOUNT_KEY_FIELD = { collection: "accountSecrets", field: "apiKey" } as const;
+const ACCOUNT_KEY_FIELD = { collection: "accountSecrets", field: "apiKey" } as const;
 
 export interface AccountDeps {
   store: AccountStore;

@@ -25,7 +25,7 @@ export function effectiveDelivery(instance: Instance, defaults: InstanceDefaults
   return { webhookUrl, filters: filters && filters.length > 0 ? new Set(filters) : undefined };
 }
 
-export function passesFilters(eventType: string, filters: Set<string> | undefined): boolean {
+function passesFilters(eventType: string, filters: Set<string> | undefined): boolean {
   return !filters || filters.has(eventType) || (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
 }
 

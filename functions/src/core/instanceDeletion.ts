@@ -36,7 +36,7 @@ export const SETTLE_MS = 30_000;
 /** The reconciler resumes a job whose task seems lost after this long. */
 export const RESUME_AFTER_MS = 2 * 60_000;
 /** Documents deleted per batch of the delivery data sweep. */
-export const SWEEP_PAGE = 100;
+const SWEEP_PAGE = 100;
 
 export type LogoutOutcome =
   /** The device was unlinked on the phone. */
@@ -58,7 +58,7 @@ export interface DeletionRecord {
   deliveryDataDeletedAt?: number;
 }
 
-export type TeardownStep =
+type TeardownStep =
   | { kind: "wait"; until: number; why: string }
   | { kind: "removeRuntime" }
   | { kind: "deleteSessionState" }
@@ -84,7 +84,7 @@ export function nextTeardownStep(record: DeletionRecord, now: number): TeardownS
 /** Whether the reconciler should run a job itself (its task is overdue). */
 export const isStalled = (record: DeletionRecord, now: number) => now >= record.requestedAt + RESUME_AFTER_MS;
 
-export interface TeardownDeps {
+interface TeardownDeps {
   deletions: InstanceDeletionStore;
   runtime: InstanceRuntime;
   cells: Cell[];
@@ -93,7 +93,7 @@ export interface TeardownDeps {
 }
 
 /** Thrown so that Cloud Tasks runs the teardown again later. */
-export class TeardownPendingError extends Error {
+class TeardownPendingError extends Error {
   constructor(runtimeId: string, why: string) {
     super(`teardown of ${runtimeId} waits: ${why}`);
     this.name = "TeardownPendingError";
@@ -102,7 +102,7 @@ export class TeardownPendingError extends Error {
 
 const LOGOUT_POLL_MS = 1_000;
 /** A task never sleeps longer than this; beyond it, it fails and Cloud Tasks retries it. */
-export const MAX_TEARDOWN_WAIT_MS = 40_000;
+const MAX_TEARDOWN_WAIT_MS = 40_000;
 
 async function sweepDeliveryData(deps: TeardownDeps, record: DeletionRecord) {
   while ((await deps.deletions.deleteDeliveryData(record.accountId, record.instanceId, SWEEP_PAGE)) > 0);

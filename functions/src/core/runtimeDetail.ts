@@ -13,7 +13,7 @@ export const RUNTIME_DETAILS = {
   unknown: "The instance's runtime reported a problem.",
 } as const;
 
-export type RuntimeDetailCode = keyof typeof RUNTIME_DETAILS;
+type RuntimeDetailCode = keyof typeof RUNTIME_DETAILS;
 
 const RULES: Array<[RegExp, RuntimeDetailCode]> = [
   [/\b(image|pull|manifest|artifact|registry|digest)\b/i, "image_unavailable"],

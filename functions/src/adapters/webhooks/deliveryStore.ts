@@ -6,7 +6,7 @@ import type { AttemptRecord, DeliveryRecord, DeliveryRef } from "../../core/webh
 // metadata only; deliveryPayloads/{deliveryId} holds the AES-GCM envelope for manual retries;
 // .../webhookEndpoints/{endpointId} remembers an endpoint disabled by a 410. Every record carries
 // `expireAt` (a Timestamp) for Firestore's TTL policies.
-export const PAYLOADS = "deliveryPayloads";
+const PAYLOADS = "deliveryPayloads";
 const ALREADY_EXISTS = 6;
 const NOT_FOUND = 5;
 // Two writes per delivery; a batch holds at most 500.

@@ -13,12 +13,12 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** A resolver with its own servers (tests point it at a local DNS server). */
-export interface HostResolver {
+interface HostResolver {
   resolve4(hostname: string): Promise<string[]>;
   resolve6(hostname: string): Promise<string[]>;
 }
 
-export interface WebhookHttpOptions {
+interface WebhookHttpOptions {
   mode: EgressMode;
   /** Defaults to the system resolver (getaddrinfo, which also reads /etc/hosts). */
   resolver?: HostResolver;

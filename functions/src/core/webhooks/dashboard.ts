@@ -46,7 +46,7 @@ function attemptView(attempt: AttemptRecord) {
   return { ...attempt, startedAt: iso(attempt.startedAt), nextAttemptAt: iso(attempt.nextAttemptAt) };
 }
 
-export function deliveryView(record: DeliveryRecord & { attempts: AttemptRecord[] }, now: number) {
+function deliveryView(record: DeliveryRecord & { attempts: AttemptRecord[] }, now: number) {
   return {
     id: record.deliveryId,
     eventId: record.eventId,

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 type FunctionsRequest = IncomingMessage & { rawBody?: Buffer; originalUrl?: string };
 type FetchHandler = (request: Request) => Response | Promise<Response>;
 
-export function toFetchRequest(req: FunctionsRequest): Request {
+function toFetchRequest(req: FunctionsRequest): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
@@ -19,7 +19,7 @@ export function toFetchRequest(req: FunctionsRequest): Request {
   });
 }
 
-export async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
+async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);

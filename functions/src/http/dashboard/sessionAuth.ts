@@ -29,10 +29,7 @@ function sameToken(expected: string, given: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function verifySession(
-  deps: DashboardDeps,
-  cookie: string | undefined,
-): Promise<VerifiedSession> {
+async function verifySession(deps: DashboardDeps, cookie: string | undefined): Promise<VerifiedSession> {
   if (!cookie) throw new ApiError("UNAUTHENTICATED", "Not signed in.");
   const [session, revoked] = await Promise.all([
     deps.identity.verifySessionCookie(cookie),
