@@ -3,14 +3,12 @@ import type { AccountStore } from "../core/ports/accounts.js";
 import { placement } from "../deployment.js";
 import { accountSecrets, lazy, readConfig } from "./runtime.js";
 
-const secrets = accountSecrets;
-
 // Firebase Auth gives blocking functions 7 s in all; a slow Firestore must not use them up.
 const STORE_DEADLINE_MS = 5_000;
 
 const loadAccounts = lazy(async () => {
   const { buildCore } = await import("../composition/bootstrap.js");
-  return (await buildCore(readConfig(secrets), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
+  return (await buildCore(readConfig(accountSecrets), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
 });
 
 /** The one place password sign-ups are refused: they must go through POST /v1/signup and its policy. */
@@ -43,17 +41,20 @@ export async function handleBeforeUserSignedIn(
     await store.setEmailVerified(user.uid, verified);
 }
 
-export const beforecreated = beforeUserCreated({ ...placement("beforecreated"), secrets }, async (event) => {
-  const { ensureAccount } = await import("../core/accounts.js");
-  const deps = await loadAccounts();
-  const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
-  await handleBeforeUserCreated(event.data!, providerId, (uid, email, via, emailVerified) =>
-    ensureAccount(deps, uid, email, via, emailVerified),
-  );
-});
+export const beforecreated = beforeUserCreated(
+  { ...placement("beforecreated"), secrets: accountSecrets },
+  async (event) => {
+    const { ensureAccount } = await import("../core/accounts.js");
+    const deps = await loadAccounts();
+    const providerId = event.additionalUserInfo?.providerId ?? event.credential?.providerId;
+    await handleBeforeUserCreated(event.data!, providerId, (uid, email, via, emailVerified) =>
+      ensureAccount(deps, uid, email, via, emailVerified),
+    );
+  },
+);
 
 export const beforesignedin = beforeUserSignedIn(
-  { ...placement("beforesignedin"), secrets },
+  { ...placement("beforesignedin"), secrets: accountSecrets },
   async (event) => {
     await handleBeforeUserSignedIn(event.data!, (await loadAccounts()).store);
   },

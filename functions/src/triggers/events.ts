@@ -3,14 +3,12 @@ import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
 import { accountSecrets, lazy, readConfig } from "./runtime.js";
 
-const secrets = accountSecrets;
-
 const loadEvents = lazy(async () => {
   const [{ buildEventsDeps }, { createEventsApp }] = await Promise.all([
     import("../composition/events.js"),
     import("../http/events/app.js"),
   ]);
-  const app = createEventsApp(await buildEventsDeps(readConfig(secrets)));
+  const app = createEventsApp(await buildEventsDeps(readConfig(accountSecrets)));
   return (request: Request) => app.fetch(request);
 });
 
@@ -18,6 +16,6 @@ const loadEvents = lazy(async () => {
 // Instance accounts are created per instance, so IAM cannot list them: the invoker stays public and
 // the instance token is the authentication.
 export const events = onRequest(
-  { ...placement("events"), invoker: "public", secrets, cors: false, concurrency: 80 },
+  { ...placement("events"), invoker: "public", secrets: accountSecrets, cors: false, concurrency: 80 },
   functionsHandler(loadEvents),
 );

@@ -5,11 +5,9 @@ import type { ProvisioningDeps } from "../core/provisioning.js";
 import { placement, taskQueueOptions } from "../deployment.js";
 import { gatewaySecrets, lazy, readConfig } from "./runtime.js";
 
-const secrets = gatewaySecrets;
-
 const loadProvisioning = lazy(async () => {
   const { buildProvisioningDeps } = await import("../composition/provisioning.js");
-  return buildProvisioningDeps(readConfig(secrets));
+  return buildProvisioningDeps(readConfig(gatewaySecrets));
 });
 
 const provisionTask = z.object({
@@ -40,14 +38,14 @@ export const provisioninstance = onTaskDispatched(
   {
     ...placement("provisioninstance"),
     ...taskQueueOptions("provisioninstance"),
-    secrets,
+    secrets: gatewaySecrets,
     timeoutSeconds: 540,
   },
   async (request) => handleProvisionTask(request.data, await loadProvisioning()),
 );
 
 export const reconcileinstances = onSchedule(
-  { ...placement("reconcileinstances"), schedule: "every 5 minutes", secrets },
+  { ...placement("reconcileinstances"), schedule: "every 5 minutes", secrets: gatewaySecrets },
   async () => {
     const { reconcile } = await import("../core/provisioning.js");
     await reconcile(await loadProvisioning());

@@ -17,9 +17,14 @@ export function lazy<T>(build: () => Promise<T>): () => Promise<T> {
 // The secrets each function declares in its options. Only declared secrets are mounted into a
 // function's environment, so a function reads no other (readConfig).
 export const accountSecrets = [params.dataKeys, params.apiKeyPepper];
-export const gatewaySecrets = [...accountSecrets, params.gatewaySigningKey];
+export const gatewaySecrets = [params.dataKeys, params.apiKeyPepper, params.gatewaySigningKey];
 /** api and dashboard: the gateway's secrets and Memorystore's AUTH string for the shared rate limits. */
-export const limitedSecrets = [...gatewaySecrets, params.redisAuth];
+export const limitedSecrets = [
+  params.dataKeys,
+  params.apiKeyPepper,
+  params.gatewaySigningKey,
+  params.redisAuth,
+];
 
 /** Reads every param through `.value()`, at run time; of the optional secrets only those in `secrets`. */
 export function readConfig(secrets: readonly SecretParam[]): RuntimeConfig {

@@ -3,11 +3,9 @@ import { isEmulated } from "../config.js";
 import { placement, taskQueueOptions } from "../deployment.js";
 import { accountSecrets, lazy, readConfig } from "./runtime.js";
 
-const secrets = accountSecrets;
-
 const loadWorker = lazy(async () => {
   const { buildWebhookWorkerDeps } = await import("../composition/webhooks.js");
-  return buildWebhookWorkerDeps(readConfig(secrets));
+  return buildWebhookWorkerDeps(readConfig(accountSecrets));
 });
 
 // One task = one attempt; the retry schedule lives in our own tasks (see core/webhooks/worker.ts).
@@ -19,7 +17,7 @@ export const deliverwebhook = onTaskDispatched(
     // The Functions emulator starts one worker process per concurrent request and never reaps them,
     // so locally deliveries are dispatched a few at a time.
     ...(isEmulated() ? { rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 50 } } : {}),
-    secrets,
+    secrets: accountSecrets,
     timeoutSeconds: 120,
   },
   async (request) => {
