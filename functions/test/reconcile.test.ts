@@ -6,7 +6,7 @@ import type { Instance } from "../src/core/instances.js";
 import type { InstanceStore } from "../src/core/ports/instances.js";
 import type { InstanceRuntime, RuntimeStatus } from "../src/core/ports/runtime.js";
 import { provisionRuntime, RolloutPendingError, reconcile } from "../src/core/provisioning.js";
-import { fakeClock, memoryKeyRing } from "./memoryStores.js";
+import { fakeClock, memoryKeyRing } from "./support/memoryStores.js";
 
 const keyRing = memoryKeyRing({ 1: randomBytes(32) }, 1);
 

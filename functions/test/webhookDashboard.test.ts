@@ -13,8 +13,7 @@ import {
   type WebhookDashboardDeps,
 } from "../src/core/webhooks/dashboard.js";
 import type { HttpOutcome } from "../src/core/webhooks/delivery.js";
-import { webhookWorld } from "./webhookMemory.js";
-import { testInstance } from "./webhookSupport.js";
+import { testInstance, webhookWorld } from "./support/webhookMemory.js";
 
 const HOUR = 3600_000;
 

@@ -10,7 +10,7 @@ import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../functions/src/core/logs.js";
 import { systemClock } from "../../functions/src/core/ports/clock.js";
 import { createApiApp } from "../../functions/src/http/api/app.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/support/memoryStores.js";
 
 // The real gateway app (key verification, rate limit, token signing, forwarding) in its own
 // process, with in-memory stores so the benchmark measures the gateway, not Firestore. ID tokens

@@ -4,7 +4,7 @@ import { ensureAccount, revealAccountKey } from "../../functions/src/core/accoun
 import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../functions/src/core/logs.js";
 import { systemClock } from "../../functions/src/core/ports/clock.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/support/memoryStores.js";
 
 // Warm key verifications per second: format + checksum + peppered HMAC + cache hit.
 export async function benchKeyVerification(iterations = 200_000) {

@@ -5,8 +5,8 @@ import type {
   AuditEntry,
   Plan,
   StoredKey,
-} from "../src/core/ports/accounts.js";
-import type { KeyRing } from "../src/core/ports/keyRing.js";
+} from "../../src/core/ports/accounts.js";
+import type { KeyRing } from "../../src/core/ports/keyRing.js";
 
 // In-memory adapters for unit tests of the core; integration tests use the real Firestore adapter.
 export function memoryAccountStore() {
