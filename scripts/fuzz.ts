@@ -144,7 +144,12 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
       const headers: Record<string, string> = { "x-forwarded-for": input.address };
       let variant = input.auth;
       // Never create instances with a working session (each one is a process on this machine).
-      if (input.route.method === "POST" && input.route.path === "/v1/instances" && variant === "csrf") {
+      // Nor end the fuzzer's own session (sign-out, account deletion).
+      const route = `${input.route.method} ${input.route.path}`;
+      if (
+        ["POST /v1/instances", "DELETE /v1/session", "DELETE /v1/account"].includes(route) &&
+        variant === "csrf"
+      ) {
         variant = "no-csrf";
       }
       if (variant === "forged") headers.cookie = "__session=forged";

@@ -1,4 +1,5 @@
 // Only re-exports triggers; composition happens lazily inside each one.
+export { accountdeleted } from "./triggers/accounts.js";
 export { api } from "./triggers/api.js";
 export { beforecreated, beforesignedin } from "./triggers/auth.js";
 export { dashboard } from "./triggers/dashboard.js";

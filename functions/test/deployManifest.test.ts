@@ -39,6 +39,7 @@ interface Endpoint {
   blockingTrigger?: unknown;
   scheduleTrigger?: unknown;
   secretEnvironmentVariables?: Array<{ key: string }> | null;
+  eventTrigger?: { eventType?: string; retry?: boolean };
 }
 
 function buildManifest(): Record<string, Endpoint> {
@@ -60,7 +61,7 @@ const ref = (identity: keyof typeof deployment.serviceAccounts) => `${deployment
 describe("the functions manifest firebase deploy sends", () => {
   it("deploys exactly the functions deployment.json describes", () => {
     assert.deepEqual(Object.keys(endpoints).sort(), Object.keys(deployment.functions).sort());
-    assert.equal(Object.keys(endpoints).length, 9);
+    assert.equal(Object.keys(endpoints).length, 10);
   });
 
   it("places every function in the deployment region", () => {
@@ -76,7 +77,14 @@ describe("the functions manifest firebase deploy sends", () => {
     const used = new Set(Object.values(endpoints).map((endpoint) => endpoint.serviceAccountEmail));
     assert.equal(used.size, 3);
     assert.equal(accountOf("api"), ref("gateway"));
-    for (const name of ["dashboard", "events", "deliverwebhook", "beforecreated", "beforesignedin"]) {
+    for (const name of [
+      "dashboard",
+      "events",
+      "deliverwebhook",
+      "beforecreated",
+      "beforesignedin",
+      "accountdeleted",
+    ]) {
       assert.equal(accountOf(name), ref("controlPlane"), name);
     }
     assert.equal(accountOf("provisioninstance"), ref("provisioner"));
@@ -99,14 +107,20 @@ describe("the functions manifest firebase deploy sends", () => {
     assert.equal(endpoints.dashboard?.ingressSettings, "ALLOW_ALL");
     for (const name of ["beforecreated", "beforesignedin"])
       assert.equal(endpoints[name]?.ingressSettings, "ALLOW_ALL");
-    // Cloud Tasks and Cloud Scheduler count as internal callers.
-    for (const name of ["deliverwebhook", "provisioninstance", "reconcileinstances", "reencryptsecrets"]) {
+    // Cloud Tasks, Cloud Scheduler and Eventarc count as internal callers.
+    for (const name of [
+      "deliverwebhook",
+      "provisioninstance",
+      "reconcileinstances",
+      "reencryptsecrets",
+      "accountdeleted",
+    ]) {
       assert.equal(endpoints[name]?.ingressSettings, "ALLOW_INTERNAL_ONLY", name);
     }
   });
 
   it("sends all traffic of every function that calls an instance through the VPC", () => {
-    for (const name of ["api", "dashboard", "deliverwebhook"]) {
+    for (const name of ["api", "dashboard", "deliverwebhook", "accountdeleted"]) {
       assert.deepEqual(
         endpoints[name]?.vpc,
         {
@@ -143,12 +157,25 @@ describe("the functions manifest firebase deploy sends", () => {
         .sort();
     assert.deepEqual(declaring("WSAPI_REDIS_AUTH"), ["api", "dashboard"]);
     assert.deepEqual(declaring("WSAPI_GATEWAY_SIGNING_KEY"), [
+      "accountdeleted",
       "api",
       "dashboard",
       "provisioninstance",
       "reconcileinstances",
     ]);
     assert.equal(declaring("WSAPI_DATA_KEYS").length, Object.keys(endpoints).length);
+  });
+
+  it("runs the account deletion job on Firebase Auth's deletion event, retried until it ends", () => {
+    const events = Object.entries(endpoints).filter(([, endpoint]) => endpoint.eventTrigger);
+    assert.deepEqual(
+      events.map(([name, endpoint]) => [
+        name,
+        endpoint.eventTrigger?.eventType,
+        endpoint.eventTrigger?.retry,
+      ]),
+      [["accountdeleted", "google.firebase.auth.user.v2.deleted", true]],
+    );
   });
 
   it("keeps HTTPS functions public only where the caller has no Google identity", () => {

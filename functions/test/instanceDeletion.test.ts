@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { WEBHOOK_TIMEOUT_MS } from "../src/adapters/webhooks/httpClient.js";
 import {
   type DeletionRecord,
   LOGOUT_GRACE_MS,
@@ -57,6 +58,12 @@ function world(record: DeletionRecord = base) {
   };
   return { deps, jobs, calls, clock, runtime };
 }
+
+describe("the settle time", () => {
+  it("outlasts a webhook attempt that was POSTing when the deletion committed, with 5 s to record it", () => {
+    assert.ok(SETTLE_MS >= WEBHOOK_TIMEOUT_MS + 5_000);
+  });
+});
 
 describe("instance deletion job", () => {
   it("decides the steps in order: logout first, then runtime, session state, delivery data, settle, finish", () => {

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApiError } from "../src/core/errors.js";
 import type { Instance } from "../src/core/instances.js";
-import { type ForwardDeps, forwardToInstance } from "../src/http/common/instanceForward.js";
+import {
+  type ForwardDeps,
+  forwardToInstance,
+  type InstanceAnswer,
+} from "../src/http/common/instanceForward.js";
 
 // Every forwarded call carries two credentials: a Google-signed ID token for the instance URL in
 // X-Serverless-Authorization (Cloud Run's invoker check) and our per-instance token in Authorization.
@@ -15,7 +19,11 @@ const instance = {
 } as unknown as Instance;
 const request = { method: "GET", pathAndQuery: "/session/status?x=1", requestId: "req_1" };
 
-function deps(answer: Response | undefined, overrides: Partial<ForwardDeps> = {}) {
+function answer(body: string, status = 200, contentType?: string): InstanceAnswer {
+  return { status, headers: contentType ? { "content-type": contentType } : {}, body: Buffer.from(body) };
+}
+
+function deps(answer: InstanceAnswer | undefined, overrides: Partial<ForwardDeps> = {}) {
   const seen: Array<{ url: string; headers: Record<string, string> }> = [];
   const forgotten: string[] = [];
   const value: ForwardDeps = {
@@ -43,7 +51,7 @@ async function unavailable(promise: Promise<unknown>) {
 
 describe("forwarding to an instance", () => {
   it("sends an ID token for the instance URL's origin and our token for the instance", async () => {
-    const d = deps(new Response('{"status":"ok"}', { headers: { "content-type": "application/json" } }));
+    const d = deps(answer('{"status":"ok"}', 200, "application/json"));
     const response = await forwardToInstance(d.value, instance, request);
     assert.equal(response.status, 200);
     assert.equal(d.seen[0]!.url, `${URL_}/session/status?x=1`);
@@ -52,7 +60,7 @@ describe("forwarding to an instance", () => {
   });
 
   it("answers 503 + Retry-After, without calling the instance, when no ID token can be had", async () => {
-    const d = deps(new Response("{}"), {
+    const d = deps(answer("{}"), {
       idToken: async () => {
         throw new Error("metadata server down");
       },
@@ -63,16 +71,14 @@ describe("forwarding to an instance", () => {
 
   it("answers 503 and drops the ID token when the platform refuses it (401/403 pages)", async () => {
     for (const status of [401, 403]) {
-      const d = deps(
-        new Response("<html>Forbidden</html>", { status, headers: { "content-type": "text/html" } }),
-      );
+      const d = deps(answer("<html>Forbidden</html>", status, "text/html"));
       await unavailable(forwardToInstance(d.value, instance, request));
       assert.deepEqual(d.forgotten, [`token ${URL_}`]);
     }
   });
 
   it("answers 503 and forgets the instance when the platform has no container serving", async () => {
-    const d = deps(new Response("<html>Service Unavailable</html>", { status: 503 }));
+    const d = deps(answer("<html>Service Unavailable</html>", 503));
     await unavailable(forwardToInstance(d.value, instance, request));
     assert.deepEqual(d.forgotten, ["instance acct/sales"]);
   });
@@ -84,12 +90,7 @@ describe("forwarding to an instance", () => {
       status: 401,
       detail: "x",
     };
-    const d = deps(
-      new Response(JSON.stringify(problem), {
-        status: 401,
-        headers: { "content-type": "application/problem+json" },
-      }),
-    );
+    const d = deps(answer(JSON.stringify(problem), 401, "application/problem+json"));
     const response = await forwardToInstance(d.value, instance, request);
     assert.equal(response.status, 401);
     assert.deepEqual(await response.json(), problem);

@@ -14,6 +14,11 @@ export interface FunctionNeeds {
   authAdmin: boolean;
   /** Builds the Cloud Run runtime: creates, lists, updates and deletes instance services in cells. */
   provisions: boolean;
+  /**
+   * Triggered by Eventarc (a Firebase Auth event): its identity is the trigger's, which must receive
+   * events and invoke this one function's Cloud Run service.
+   */
+  receivesEvents: boolean;
 }
 
 // runtime.ts: `accountSecrets` = data keys + pepper; `gatewaySecrets` adds the gateway signing key
@@ -26,6 +31,7 @@ const uses = (secrets: readonly SecretKey[], more: Partial<FunctionNeeds> = {}):
   secrets,
   authAdmin: false,
   provisions: false,
+  receivesEvents: false,
   ...more,
 });
 
@@ -40,6 +46,7 @@ export const FUNCTION_NEEDS: Record<string, FunctionNeeds> = {
   deliverwebhook: uses(ACCOUNT_SECRETS),
   beforecreated: uses(ACCOUNT_SECRETS),
   beforesignedin: uses(ACCOUNT_SECRETS),
+  accountdeleted: uses(GATEWAY_SECRETS, { authAdmin: true, receivesEvents: true }),
   reencryptsecrets: uses(ACCOUNT_SECRETS),
   provisioninstance: uses(GATEWAY_SECRETS, { provisions: true }),
   reconcileinstances: uses(GATEWAY_SECRETS, { provisions: true }),
@@ -93,11 +100,15 @@ export const PROVISIONER_PERMISSIONS = [
   "secretmanager.versions.access",
 ] as const;
 
-/** Dashboard sign-up (server-side, under its password check), `__session` cookies and sign-out revocation. */
+/**
+ * Dashboard sign-up (server-side, under its password check), `__session` cookies, sign-out revocation,
+ * and account deletion (`DELETE /v1/account` and the `accountdeleted` job delete the Auth user last).
+ */
 export const AUTH_MANAGER_PERMISSIONS = [
   "firebaseauth.users.create",
   "firebaseauth.users.get",
   "firebaseauth.users.update",
+  "firebaseauth.users.delete",
   "firebaseauth.users.createSession",
 ] as const;
 
@@ -163,7 +174,7 @@ export function buildControlPlaneIam(config: InfraConfig, accounts: ServiceAccou
     project: config.project,
     roleId: "wsapiAuthManager",
     title: "WSAPI dashboard accounts and sessions",
-    description: "Create users, session cookies and revoke refresh tokens; no config or deletion rights.",
+    description: "Create and delete users, session cookies, revoke refresh tokens; no Auth configuration.",
     permissions: [...AUTH_MANAGER_PERMISSIONS],
   });
   const authManagers = identitiesWhere(deployment, (uses) => uses.authAdmin).map(
@@ -174,6 +185,31 @@ export function buildControlPlaneIam(config: InfraConfig, accounts: ServiceAccou
         member: memberOf(accounts[who]),
       }),
   );
+  // Eventarc delivers Auth events as the function's identity: it receives events (project-wide, no
+  // narrower resource) and invokes that function's service only (IAM condition on the service name).
+  const eventReceivers = Object.entries(deployment.functions)
+    .filter(([name]) => FUNCTION_NEEDS[name]!.receivesEvents)
+    .flatMap(([name, spec]) => {
+      const who = spec.identity;
+      const member = memberOf(accounts[who]);
+      const prefix = `${deployment.serviceAccounts[who]}-${name}`;
+      return [
+        new gcp.projects.IAMMember(`${prefix}-event-receiver`, {
+          project: config.project,
+          role: "roles/eventarc.eventReceiver",
+          member,
+        }),
+        new gcp.projects.IAMMember(`${prefix}-invoker`, {
+          project: config.project,
+          role: "roles/run.invoker",
+          member,
+          condition: {
+            title: `invoke ${name} only`,
+            expression: `resource.name == "projects/${config.project}/locations/${deployment.region}/services/${name}"`,
+          },
+        }),
+      ];
+    });
   // firebase-admin's taskQueue().enqueue() puts an OIDC token of the enqueuing function's own account
   // on each task, and Cloud Tasks checks actAs even on oneself. The queues, their enqueuer grants and
   // the invoker on each task function are created by `firebase deploy` from the trigger options.
@@ -185,7 +221,7 @@ export function buildControlPlaneIam(config: InfraConfig, accounts: ServiceAccou
         member: memberOf(accounts[who]),
       }),
   );
-  return { runtimeRoles, authRole, authManagers, selfUsers };
+  return { runtimeRoles, authRole, authManagers, eventReceivers, selfUsers };
 }
 
 /** The identities that create instance services: bound to the provisioner role and the cell subnets. */

@@ -19,6 +19,7 @@ const projectGrants = (resources: Registered[]) =>
     project: r.inputs.project,
     role: r.inputs.role,
     member: r.inputs.member,
+    condition: r.inputs.condition,
   }));
 
 const GATEWAY = serviceAccountMember("wsapi-gateway");
@@ -75,13 +76,15 @@ describe("each identity holds exactly what its functions use", () => {
     );
   });
 
-  test("control plane: the gateway's grants plus the Auth custom role; enqueues webhook and provisioning tasks", async () => {
+  test("control plane: the gateway's grants plus the Auth custom role and Auth events; enqueues webhook and provisioning tasks", async () => {
     const { resources } = await buildTestStack();
     assert.deepEqual(
       grantsTo(resources, CONTROL),
       [
         ...RUNTIME,
         control("custom/wsapiAuthManager"),
+        control("roles/eventarc.eventReceiver"),
+        control("roles/run.invoker"),
         ...ALL_SECRETS,
         REDIS_AUTH,
         "account wsapi-control@wsapi-prod.iam.gserviceaccount.com roles/iam.serviceAccountUser",
@@ -174,6 +177,8 @@ describe("least privilege", () => {
         role: `projects/${CONTROL_PROJECT}/roles/wsapiAuthManager`,
         member: CONTROL,
       },
+      { project: CONTROL_PROJECT, role: "roles/eventarc.eventReceiver", member: CONTROL },
+      { project: CONTROL_PROJECT, role: "roles/run.invoker", member: CONTROL },
       ...[CELL_PROJECT_EU, CELL_PROJECT_US].map((project) => ({
         project,
         role: `projects/${project}/roles/wsapiInstanceProvisioner`,
@@ -186,6 +191,45 @@ describe("least privilege", () => {
         .map(key)
         .sort(),
       expected.map(key).sort(),
+    );
+  });
+
+  test("the dashboard's Auth role can do what the dashboard calls, and no Auth configuration", async () => {
+    const { resources } = await buildTestStack();
+    const role = ofType(resources, "gcp:projects/iAMCustomRole:IAMCustomRole").find(
+      (r) => r.inputs.roleId === "wsapiAuthManager",
+    );
+    // createUser (sign-up), getUser, revokeRefreshTokens, createSessionCookie, deleteUser (DELETE /v1/account).
+    assert.deepEqual([...((role?.inputs.permissions as string[]) ?? [])].sort(), [
+      "firebaseauth.users.create",
+      "firebaseauth.users.createSession",
+      "firebaseauth.users.delete",
+      "firebaseauth.users.get",
+      "firebaseauth.users.update",
+    ]);
+  });
+
+  test("the dashboard's Auth role can do what the dashboard calls, and no Auth configuration", async () => {
+    const { resources } = await buildTestStack();
+    const role = ofType(resources, "gcp:projects/iAMCustomRole:IAMCustomRole").find(
+      (r) => r.inputs.roleId === "wsapiAuthManager",
+    );
+    // createUser (sign-up), getUser, revokeRefreshTokens, createSessionCookie, deleteUser (DELETE /v1/account).
+    assert.deepEqual([...((role?.inputs.permissions as string[]) ?? [])].sort(), [
+      "firebaseauth.users.create",
+      "firebaseauth.users.createSession",
+      "firebaseauth.users.delete",
+      "firebaseauth.users.get",
+      "firebaseauth.users.update",
+    ]);
+  });
+
+  test("Eventarc's identity may invoke the Auth deletion trigger's service only", async () => {
+    const { resources } = await buildTestStack();
+    const invokers = projectGrants(resources).filter((g) => g.role === "roles/run.invoker");
+    assert.deepEqual(
+      invokers.map((g) => (g.condition as { expression?: string } | undefined)?.expression),
+      [`resource.name == "projects/${CONTROL_PROJECT}/locations/europe-west1/services/accountdeleted"`],
     );
   });
 

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { exportJWK } from "jose";
 import { startControlPlane } from "../../instance/test/support/control-plane.js";
@@ -10,16 +12,20 @@ import {
 } from "../../instance/test/support/instances.js";
 import { gatewayToken, generateGatewayKeys, newInstanceSecret } from "../../instance/test/support/keys.js";
 import { localAccounts, startMetadataServer } from "../stack/metadata.js";
+import { startNginx } from "./nginx.js";
 
-// Gateway overhead: the same call (GET /session/status) straight to an instance service and
-// through the real gateway app, measured side by side in one run. The gateway also fetches (once,
-// then from its cache) an ID token from a metadata stand-in; the instance has no front door here.
+// Gateway overhead: the same call (GET /session/status) straight to an instance service, through
+// nginx (the yardstick hop) and through the real gateway app, measured side by side in one run. The
+// gateway also fetches (once, then from its cache) an ID token from a metadata stand-in; the instance
+// has no front door here.
 const INSTANCE = "instance/dist/main.js";
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
 
 export interface LoadResult {
   p50: number;
   p99: number;
   requestsPerSecond: number;
+  requests: number;
   errors: number;
 }
 
@@ -33,8 +39,22 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
   };
+}
+
+/** User + system CPU time a process has used so far, in microseconds (Linux /proc). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+}
+
+/** A load phase plus the CPU time `pid` spent per request during it. */
+async function measured(pid: number, run: () => Promise<LoadResult>) {
+  const before = cpuMicros(pid);
+  const result = await run();
+  return { ...result, cpuMicrosPerRequest: (cpuMicros(pid) - before) / result.requests };
 }
 
 export async function benchGateway(durationSeconds = 10) {
@@ -60,28 +80,36 @@ export async function benchGateway(durationSeconds = 10) {
     }),
     INSTANCE,
   );
+  const nginx = await startNginx(instance.url);
   const gateway = await spawnService(
     "scripts/bench/gatewayServer.ts",
     [],
     {
       BENCH_GATEWAY: JSON.stringify({ instanceUrl: instance.url, runtimeId, privateJwk }),
       GCE_METADATA_HOST: metadata.host,
-      ...(process.env.BENCH_PROF ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=.wsapi/prof" } : {}),
     },
     /"url":"([^"]+)"/,
+    // BENCH_PROF=1 writes the gateway's CPU profile to .wsapi/prof (open it in Chrome DevTools).
+    process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=.wsapi/prof"] : [],
   );
   const { apiKey } = JSON.parse(gateway.line);
   try {
     // Instances accept only 60-second tokens, so each phase gets a fresh one.
+    const direct = async (seconds: number) =>
+      load(`${instance.url}/session/status`, await directHeaders(), seconds);
     const directHeaders = async () => ({ authorization: `Bearer ${await gatewayToken(keys, runtimeId)}` });
-    const gatewayHeaders = { "x-api-key": apiKey, "x-instance-id": "bench" };
-    await load(`${instance.url}/session/status`, await directHeaders(), 2);
-    await load(`${gateway.url}/session/status`, gatewayHeaders, 2);
-    const direct = await load(`${instance.url}/session/status`, await directHeaders(), durationSeconds);
-    const viaGateway = await load(`${gateway.url}/session/status`, gatewayHeaders, durationSeconds);
-    return { direct, viaGateway };
+    const viaNginx = async (seconds: number) =>
+      load(`${nginx.url}/session/status`, await directHeaders(), seconds);
+    const viaGateway = (seconds: number) =>
+      load(`${gateway.url}/session/status`, { "x-api-key": apiKey, "x-instance-id": "bench" }, seconds);
+    for (const phase of [direct, viaNginx, viaGateway]) await phase(2);
+    return {
+      direct: await direct(durationSeconds),
+      viaNginx: await measured(nginx.workerPid(), () => viaNginx(durationSeconds)),
+      viaGateway: await measured(gateway.process.pid!, () => viaGateway(durationSeconds)),
+    };
   } finally {
-    await Promise.all([gateway.stop(), instance.stop(), simulator.stop(), metadata.stop()]);
+    await Promise.all([gateway.stop(), nginx.stop(), instance.stop(), simulator.stop(), metadata.stop()]);
     await control.close();
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { serve } from "@hono/node-server";
+import { createServer } from "node:http";
 import { instanceForwarder } from "../../functions/src/adapters/forwarder.js";
 import { gatewayTokenSigner } from "../../functions/src/adapters/gatewayTokens.js";
 import { cachedIdTokens, metadataIdTokens } from "../../functions/src/adapters/idTokens.js";
@@ -10,11 +10,13 @@ import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../functions/src/core/logs.js";
 import { systemClock } from "../../functions/src/core/ports/clock.js";
 import { createApiApp } from "../../functions/src/http/api/app.js";
+import { functionsHandler } from "../../functions/src/http/common/fromFunctions.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/support/memoryStores.js";
 
 // The real gateway app (key verification, rate limit, token signing, forwarding) in its own
-// process, with in-memory stores so the benchmark measures the gateway, not Firestore. ID tokens
-// come from the metadata stand-in the benchmark passes in GCE_METADATA_HOST, as in production.
+// process, behind the adapter the `api` trigger uses (functionsHandler), with in-memory stores so the
+// benchmark measures the gateway, not Firestore. ID tokens come from the metadata stand-in the
+// benchmark passes in GCE_METADATA_HOST, as in production.
 const { instanceUrl, runtimeId, privateJwk } = JSON.parse(process.env.BENCH_GATEWAY ?? "{}");
 const memory = memoryAccountStore();
 const logs = logEvents(createLogger(() => {}));
@@ -51,7 +53,15 @@ const app = createApiApp({
   logs,
   production: false,
 });
-const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${info.port}`, apiKey })}\n`);
+const handler = functionsHandler(async () => app.fetch);
+const server = createServer(async (req, res) => {
+  // The Functions framework has read the body into rawBody before the trigger's handler runs.
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk);
+  await handler(Object.assign(req, { rawBody: Buffer.concat(chunks) }), res);
+});
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as { port: number };
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, apiKey })}\n`);
 });
 process.once("SIGTERM", () => server.close(() => process.exit(0)));

@@ -1,39 +1,13 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { createConnection } from "node:net";
+import { ensureDebianCommand } from "./debian.js";
 
 // The local stand-in for Memorystore: Debian's redis-server on a fixed loopback port, AUTH on (the
 // password is WSAPI_REDIS_AUTH in functions/.secret.local), nothing persisted, started and stopped
 // with the stack.
 
-function onPath(command: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
-}
-
-/** Installs Debian's redis-server when it is missing; explains what to do where apt cannot. */
+/** Installs Debian's redis-server when it is missing. */
 export function ensureRedisServer(): string {
-  if (onPath("redis-server")) return "redis-server";
-  if (!onPath("apt-get")) {
-    throw new Error(
-      "redis-server is not installed and apt-get is unavailable: install Redis 7 (a `redis-server` on PATH) " +
-        "and start the stack again",
-    );
-  }
-  const root = process.getuid?.() === 0;
-  if (!root && !onPath("sudo")) {
-    throw new Error(
-      "redis-server is not installed: run `sudo apt-get install -y redis-server`, then start again",
-    );
-  }
-  console.log("[wsapi] installing redis-server (apt-get)…");
-  const sudo = root ? [] : ["sudo"];
-  const run = (args: string[]) =>
-    execFileSync(sudo[0] ?? args[0]!, sudo.length ? args : args.slice(1), {
-      stdio: "inherit",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-  run(["apt-get", "update"]);
-  run(["apt-get", "install", "-y", "--no-install-recommends", "redis-server"]);
-  return "redis-server";
+  return ensureDebianCommand("redis-server", "redis-server");
 }
 
 /** redis-server arguments: loopback only, no RDB snapshots, no AOF, AUTH required. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { DASHBOARD_ROUTES } from "../support/appRoutes.js";
 import { asUser, type DashboardUser, json, signUpAndSignIn, stack } from "../support/stack.js";
 import { setAccountStatus } from "../support/tenants.js";
 
@@ -7,41 +8,18 @@ import { setAccountStatus } from "../support/tenants.js";
 // token on changes, and another tenant's instance answering exactly like a missing one.
 const { dashboard } = stack();
 
-const OWN_INSTANCE_ROUTES: Array<[string, string]> = [
-  ["GET", "/v1/instances/{id}"],
-  ["PUT", "/v1/instances/{id}/name"],
-  ["PUT", "/v1/instances/{id}/settings"],
-  ["PUT", "/v1/instances/{id}/apikey"],
-  ["PUT", "/v1/instances/{id}/restart"],
-  ["DELETE", "/v1/instances/{id}"],
-  ["POST", "/v1/instances/{id}/apikey/reveal"],
-  ["GET", "/v1/instances/{id}/session/status"],
-  ["GET", "/v1/instances/{id}/session/qr"],
-  ["GET", "/v1/instances/{id}/session/qr/text"],
-  ["GET", "/v1/instances/{id}/session/pair-code/15551234567"],
-  ["POST", "/v1/instances/{id}/session/logout"],
-  ["GET", "/v1/instances/{id}/deliveries"],
-  ["POST", "/v1/instances/{id}/webhook/test"],
-  ["POST", "/v1/instances/{id}/webhook/enable"],
-  ["POST", "/v1/instances/{id}/webhook/secret/reveal"],
-  ["POST", "/v1/instances/{id}/webhook/secret/rotate"],
-];
-const ACCOUNT_ROUTES: Array<[string, string]> = [
-  ["GET", "/v1/account"],
-  ["GET", "/v1/account/audit"],
-  ["POST", "/v1/account/api-key/reveal"],
-  ["POST", "/v1/account/api-key/rotate"],
-  ["GET", "/v1/instances"],
-  ["POST", "/v1/instances"],
-  ["GET", "/v1/instances/defaults"],
-  ["PUT", "/v1/instances/defaults"],
-  ["POST", "/v1/deliveries/dlv_0000000000000000000000000000000000000000/retry"],
-];
+// Every cookie-protected route of the dashboard app, with a concrete instance and delivery id.
+const concrete = (path: string, id: string) =>
+  path
+    .replace(":id", path.startsWith("/v1/deliveries/") ? `dlv_${"0".repeat(40)}` : id)
+    .replace(":phone", "15551234567");
+const ROUTES = DASHBOARD_ROUTES.map(({ method, path }) => ({ method, path }));
+const OWN_INSTANCE_ROUTES = ROUTES.filter(({ path }) => path.startsWith("/v1/instances/:id"));
 
 // Valid bodies, so the ownership check (not body validation) decides the answer.
 const BODIES: Record<string, unknown> = {
-  "/v1/instances/{id}/name": { name: "renamed" },
-  "/v1/instances/{id}/settings": { historySync: true },
+  "/v1/instances/:id/name": { name: "renamed" },
+  "/v1/instances/:id/settings": { historySync: true },
 };
 
 function problemShape(body: Record<string, unknown>) {
@@ -60,8 +38,9 @@ describe("dashboard security cases on every route", () => {
   });
 
   it("refuses a missing or forged cookie on every route", async () => {
-    for (const [method, template] of [...OWN_INSTANCE_ROUTES, ...ACCOUNT_ROUTES]) {
-      const path = template.replace("{id}", "alice-only");
+    assert.ok(ROUTES.length >= 25, "the dashboard's routes were found");
+    for (const { method, path: template } of ROUTES) {
+      const path = concrete(template, "alice-only");
       const anonymous = await json(method, `${dashboard}${path}`);
       assert.equal(anonymous.status, 401, `${method} ${path} without a cookie`);
       const forged = await json(method, `${dashboard}${path}`, undefined, { cookie: "__session=forged" });
@@ -70,18 +49,18 @@ describe("dashboard security cases on every route", () => {
   });
 
   it("refuses every change without the CSRF token", async () => {
-    for (const [method, template] of [...OWN_INSTANCE_ROUTES, ...ACCOUNT_ROUTES]) {
+    for (const { method, path: template } of ROUTES) {
       if (method === "GET") continue;
-      const path = template.replace("{id}", "alice-only");
+      const path = concrete(template, "alice-only");
       const response = await json(method, `${dashboard}${path}`, undefined, asUser(alice, false));
       assert.equal(response.status, 403, `${method} ${path} without CSRF`);
     }
   });
 
   it("answers another tenant's instance exactly like a missing one", async () => {
-    for (const [method, template] of OWN_INSTANCE_ROUTES) {
+    for (const { method, path: template } of OWN_INSTANCE_ROUTES) {
       const call = (id: string) =>
-        json(method, `${dashboard}${template.replace("{id}", id)}`, BODIES[template], asUser(bob));
+        json(method, `${dashboard}${concrete(template, id)}`, BODIES[template], asUser(bob));
       const foreign = await call("alice-only");
       const missing = await call("nobody-has-this");
       assert.equal(foreign.status, 404, `${method} ${template} reached alice's instance`);

@@ -60,6 +60,9 @@ describe("instance lifecycle through the account API", () => {
       ["PUT", "/account/instances/does-not-exist/name", { name: "x" }, 404],
       // An id no instance can have (here not even a document path) is simply not found.
       ["GET", "/account/instances/..%2F..%2Fetc%2Fpasswd", undefined, 404],
+      ["DELETE", "/account/instances/a%2Fb", undefined, 404],
+      ["PUT", "/account/instances/a%2Fb/restart", undefined, 404],
+      ["PUT", `/account/instances/${"x".repeat(200)}/name`, { name: "x" }, 404],
     ];
     for (const [method, path, body, status] of cases) {
       const response = await json(method, `${gateway}${path}`, body, key());

@@ -81,48 +81,5 @@ export function problemIssue(answer: FuzzAnswer): string | undefined {
   return undefined;
 }
 
+export { DASHBOARD_ROUTES, GATEWAY_ACCOUNT_PATHS } from "./appRoutes.js";
 export { INSTANCE_PATHS, type InstancePath };
-
-/** The gateway's own account routes (instance management with the account key). */
-export const GATEWAY_ACCOUNT_PATHS: InstancePath[] = [
-  { method: "GET", path: "/account/instances" },
-  { method: "POST", path: "/account/instances" },
-  { method: "GET", path: "/account/instances/defaults" },
-  { method: "PUT", path: "/account/instances/defaults" },
-  { method: "GET", path: "/account/instances/:id" },
-  { method: "DELETE", path: "/account/instances/:id" },
-  { method: "PUT", path: "/account/instances/:id/name" },
-  { method: "PUT", path: "/account/instances/:id/settings" },
-  { method: "PUT", path: "/account/instances/:id/apikey" },
-  { method: "PUT", path: "/account/instances/:id/restart" },
-];
-
-/** Dashboard routes behind the session cookie (`:id` an instance id). */
-export const DASHBOARD_ROUTES: Array<{ method: string; path: string }> = [
-  ["GET", "/v1/instances/:id"],
-  ["PUT", "/v1/instances/:id/name"],
-  ["PUT", "/v1/instances/:id/settings"],
-  ["PUT", "/v1/instances/:id/apikey"],
-  ["PUT", "/v1/instances/:id/restart"],
-  ["DELETE", "/v1/instances/:id"],
-  ["POST", "/v1/instances/:id/apikey/reveal"],
-  ["GET", "/v1/instances/:id/session/status"],
-  ["GET", "/v1/instances/:id/session/qr"],
-  ["GET", "/v1/instances/:id/session/qr/text"],
-  ["GET", "/v1/instances/:id/session/pair-code/:phone"],
-  ["POST", "/v1/instances/:id/session/logout"],
-  ["GET", "/v1/instances/:id/deliveries"],
-  ["POST", "/v1/instances/:id/webhook/test"],
-  ["POST", "/v1/instances/:id/webhook/enable"],
-  ["POST", "/v1/instances/:id/webhook/secret/reveal"],
-  ["POST", "/v1/instances/:id/webhook/secret/rotate"],
-  ["GET", "/v1/account"],
-  ["GET", "/v1/account/audit"],
-  ["POST", "/v1/account/api-key/reveal"],
-  ["POST", "/v1/account/api-key/rotate"],
-  ["GET", "/v1/instances"],
-  ["POST", "/v1/instances"],
-  ["GET", "/v1/instances/defaults"],
-  ["PUT", "/v1/instances/defaults"],
-  ["POST", "/v1/deliveries/:deliveryId/retry"],
-].map(([method, path]) => ({ method: method!, path: path! }));

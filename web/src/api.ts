@@ -16,7 +16,7 @@ export interface ApiClient {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
-  del<T>(path: string): Promise<T>;
+  del<T>(path: string, body?: unknown): Promise<T>;
   setCsrfToken(token: string | null): void;
 }
 
@@ -70,7 +70,7 @@ export function createApiClient(onUnauthenticated: () => void): ApiClient {
     get: (path) => call("GET", path),
     post: (path, body) => call("POST", path, body),
     put: (path, body) => call("PUT", path, body),
-    del: (path) => call("DELETE", path),
+    del: (path, body) => call("DELETE", path, body),
     setCsrfToken: (token) => {
       csrfToken = token;
     },

@@ -18,7 +18,8 @@ interface SessionContextValue {
   config: DashboardConfig;
   /** Exchanges a fresh Firebase ID token for the session cookie. */
   establish(idToken: string): Promise<void>;
-  signOut(): Promise<void>;
+  /** Ends the session here and on the server; `reason` is shown on the sign-in page. */
+  signOut(reason?: string): Promise<void>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -56,20 +57,23 @@ export function SessionProvider(props: { auth: Auth; config: DashboardConfig; ch
     [api, load],
   );
 
-  const signOut = useCallback(async () => {
-    let reason = "You are signed out.";
-    try {
-      // Revokes the refresh tokens and the cookie server-side, so a copied cookie dies too.
-      await api.del("/v1/session");
-    } catch (error) {
-      if (!(error instanceof ApiProblem && error.status === 401)) {
-        reason = `Signed out here, but the server could not be told (${describeError(error)}). Sign out again once online.`;
+  const signOut = useCallback(
+    async (ending = "You are signed out.") => {
+      let reason = ending;
+      try {
+        // Revokes the refresh tokens and the cookie server-side, so a copied cookie dies too.
+        await api.del("/v1/session");
+      } catch (error) {
+        if (!(error instanceof ApiProblem && error.status === 401)) {
+          reason = `Signed out here, but the server could not be told (${describeError(error)}). Sign out again once online.`;
+        }
       }
-    }
-    await firebaseSignOut(auth);
-    api.setCsrfToken(null);
-    setState({ status: "signedOut", reason });
-  }, [api, auth]);
+      await firebaseSignOut(auth);
+      api.setCsrfToken(null);
+      setState({ status: "signedOut", reason });
+    },
+    [api, auth],
+  );
 
   const value = useMemo(
     () => ({ state, api, auth, config, establish, signOut }),

@@ -1,4 +1,5 @@
 import { Agent, request } from "undici";
+import type { InstanceAnswer } from "../http/common/instanceForward.js";
 
 // Keep-alive connections to instance services; connection failures mean "unreachable" (503).
 const UNREACHABLE = new Set([
@@ -15,7 +16,7 @@ export function instanceForwarder(timeoutMs = 60_000) {
   return async (
     url: string,
     init: { method: string; headers: Record<string, string>; body?: Uint8Array },
-  ) => {
+  ): Promise<InstanceAnswer | undefined> => {
     try {
       const response = await request(url, {
         method: init.method as "GET",
@@ -25,12 +26,8 @@ export function instanceForwarder(timeoutMs = 60_000) {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (typeof value === "string") headers.set(name, value);
-      }
       const body = response.statusCode === 204 ? null : Buffer.from(await response.body.arrayBuffer());
-      return new Response(body, { status: response.statusCode, headers });
+      return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
       if (UNREACHABLE.has(code)) return undefined;

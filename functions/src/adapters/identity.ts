@@ -66,5 +66,12 @@ export function firebaseIdentity(auth: Auth): Identity {
         throw error;
       }
     },
+    async deleteUser(uid) {
+      try {
+        await auth.deleteUser(uid);
+      } catch (error) {
+        if (authErrorCode(error) !== "auth/user-not-found") throw error;
+      }
+    },
   };
 }

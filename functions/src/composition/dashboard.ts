@@ -2,6 +2,7 @@ import { hkdfSync } from "node:crypto";
 import type { RuntimeConfig } from "../config.js";
 import { emailVerificationCheck } from "../core/accounts.js";
 import type { InstanceDeps } from "../core/instanceService.js";
+import type { AccountDeletionStore } from "../core/ports/accounts.js";
 import { TtlCache } from "../core/ttlCache.js";
 import type { WebhookDashboardDeps } from "../core/webhooks/dashboard.js";
 import type { ForwardDeps } from "../http/common/instanceForward.js";
@@ -12,17 +13,22 @@ import { buildLimits } from "./limits.js";
 import { buildWebhookDashboardDeps } from "./webhooks.js";
 
 /** The dashboard function: Firebase Auth sessions, instances, webhooks and pairing. */
-export async function buildDashboardDeps(
-  config: RuntimeConfig,
-): Promise<
-  DashboardDeps & { instanceDeps: InstanceDeps; webhooks: WebhookDashboardDeps; instanceAccess: ForwardDeps }
+export async function buildDashboardDeps(config: RuntimeConfig): Promise<
+  DashboardDeps & {
+    instanceDeps: InstanceDeps;
+    webhooks: WebhookDashboardDeps;
+    instanceAccess: ForwardDeps;
+    accountDeletions: AccountDeletionStore;
+  }
 > {
   const core = await buildCore(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
-  const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }] = await Promise.all([
-    import("firebase-admin/auth"),
-    import("../adapters/identity.js"),
-    import("../adapters/firestore/sessionStore.js"),
-  ]);
+  const [{ getAuth }, { firebaseIdentity }, { firestoreSessionStore }, { firestoreAccountDeletionStore }] =
+    await Promise.all([
+      import("firebase-admin/auth"),
+      import("../adapters/identity.js"),
+      import("../adapters/firestore/sessionStore.js"),
+      import("../adapters/firestore/accountDeletionStore.js"),
+    ]);
   const limits = await buildLimits(config, core);
   const identity = firebaseIdentity(getAuth(core.app));
   // The dashboard (Auth admin rights) asks Firebase Authentication while the recorded flag is false;
@@ -45,5 +51,7 @@ export async function buildDashboardDeps(
     instanceDeps: await buildInstanceDeps(core, config, undefined, emailVerified),
     webhooks: await buildWebhookDashboardDeps(core, config),
     instanceAccess: await buildInstanceAccess(config),
+    // Not bound to the request deadline: erasing an account's documents takes longer than one read.
+    accountDeletions: firestoreAccountDeletionStore(core.db),
   };
 }

@@ -32,7 +32,7 @@ export const LOGOUT_GRACE_MS = 20_000;
  * attempt that is POSTing, bounded at 15 s) may still write for a moment: the job sweeps the
  * instance's delivery data once more after this long.
  */
-export const SETTLE_MS = 30_000;
+export const SETTLE_MS = 20_000;
 /** The reconciler resumes a job whose task seems lost after this long. */
 export const RESUME_AFTER_MS = 2 * 60_000;
 /** Documents deleted per batch of the delivery data sweep. */

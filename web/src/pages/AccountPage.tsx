@@ -1,6 +1,7 @@
 import { describeError } from "../api";
 import { ErrorText } from "../components/Alert";
 import { ApiKeyPanel } from "../components/ApiKeyPanel";
+import { DeleteAccountPanel } from "../components/DeleteAccountPanel";
 import { formatTime } from "../components/format";
 import { PageTitle } from "../components/PageTitle";
 import { Link } from "../router";
@@ -56,6 +57,7 @@ export function AccountPage() {
             Key created {formatTime(data.apiKey.createdAt)}. Every reveal and rotation is recorded in the{" "}
             <Link to="/audit">audit log</Link>.
           </p>
+          <DeleteAccountPanel email={data.email} />
         </>
       ) : (
         <p role="status">Loading…</p>

@@ -1,11 +1,6 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDeletion.js";
-import {
-  EMPTY_DEFAULTS,
-  INSTANCE_ID_PATTERN,
-  type Instance,
-  type InstanceDefaults,
-} from "../../core/instances.js";
+import { EMPTY_DEFAULTS, type Instance, type InstanceDefaults } from "../../core/instances.js";
 import type { InstanceStore } from "../../core/ports/instances.js";
 
 // Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
@@ -50,8 +45,6 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
     },
 
     async get(accountId, instanceId) {
-      // An id creation would refuse names no instance (and may not even be a document path: "a/b").
-      if (!INSTANCE_ID_PATTERN.test(instanceId)) return undefined;
       const snapshot = await instanceDoc(accountId, instanceId).get();
       return snapshot.exists ? (snapshot.data() as Instance) : undefined;
     },

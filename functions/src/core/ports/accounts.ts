@@ -1,3 +1,4 @@
+import type { AccountDeletionRecord } from "../accountDeletion.js";
 // Accounts, their keys and sessions as the core needs them from the outside world.
 
 export interface Plan {
@@ -91,6 +92,8 @@ export interface Identity {
   revokeRefreshTokens(uid: string): Promise<void>;
   /** Firebase Authentication's own emailVerified for the user (admin getUser); false when absent. */
   emailVerified(uid: string): Promise<boolean>;
+  /** Deletes the user from Firebase Authentication; an absent user counts as deleted. */
+  deleteUser(uid: string): Promise<void>;
 }
 
 /**
@@ -108,4 +111,20 @@ export interface AuthFailureLimiter {
   record(address: string): Promise<void>;
   /** Marks a digest as verified valid (shared with every instance, for RECENTLY_VALID_TTL_MS). */
   validated(digest: string): Promise<void>;
+}
+
+export interface AccountDeletionStore {
+  /**
+   * In one transaction: removes the account's and its instances' apiKeys documents and writes the
+   * job's record (kept as it is when the job already runs). Answers the digests that stopped resolving,
+   * and no record when nothing names the account and no job runs (it was deleted already).
+   */
+  begin(uid: string, now: number): Promise<{ record?: AccountDeletionRecord; digests: string[] }>;
+  get(uid: string): Promise<AccountDeletionRecord | undefined>;
+  update(uid: string, patch: Partial<AccountDeletionRecord>): Promise<void>;
+  remove(uid: string): Promise<void>;
+  /** The ids of the account's remaining instances. */
+  instanceIds(uid: string): Promise<string[]>;
+  /** Deletes every document that names the account (idempotent). */
+  eraseDocuments(uid: string): Promise<void>;
 }

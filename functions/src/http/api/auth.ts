@@ -9,10 +9,11 @@ declare module "hono" {
   }
 }
 
+// Headers go onto the final response in place (c.header() would copy it each time).
 function setRateHeaders(c: Context, result: RateLimitResult) {
-  c.header("RateLimit-Limit", String(result.limit));
-  c.header("RateLimit-Remaining", String(result.remaining));
-  c.header("RateLimit-Reset", String(result.resetSeconds));
+  c.res.headers.set("RateLimit-Limit", String(result.limit));
+  c.res.headers.set("RateLimit-Remaining", String(result.remaining));
+  c.res.headers.set("RateLimit-Reset", String(result.resetSeconds));
 }
 
 /**
@@ -45,12 +46,13 @@ export function requireApiKey(deps: ApiDeps, accountKeyOnly: boolean): Middlewar
 /** Production answers only over HTTPS (the load balancer sets X-Forwarded-Proto) and pins HSTS. */
 export function requireHttps(deps: ApiDeps): MiddlewareHandler {
   return async (c, next) => {
-    if (deps.production) {
-      if (c.req.header("x-forwarded-proto") !== "https") {
-        throw new ApiError("BAD_REQUEST", "Use HTTPS: plain HTTP is refused.");
-      }
-      c.header("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload");
+    if (deps.production && c.req.header("x-forwarded-proto") !== "https") {
+      throw new ApiError("BAD_REQUEST", "Use HTTPS: plain HTTP is refused.");
     }
     await next();
+    // After next(): a header set before it is lost when the handler returns its own Response (forwards).
+    if (deps.production) {
+      c.res.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload");
+    }
   };
 }

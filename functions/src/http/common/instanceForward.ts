@@ -16,8 +16,15 @@ export interface ForwardDeps {
   forward: (
     url: string,
     init: { method: string; headers: Record<string, string>; body?: Uint8Array },
-  ) => Promise<Response | undefined>;
+  ) => Promise<InstanceAnswer | undefined>;
   forgetInstance?: (accountId: string, instanceId: string) => void;
+}
+
+/** The instance's answer as read off the wire (header names in lower case), turned into a Response once. */
+export interface InstanceAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array | null;
 }
 
 // Headers passed back from the instance; everything else (hop-by-hop, server details) stays behind.
@@ -70,18 +77,21 @@ export async function forwardToInstance(
     deps.forgetInstance?.(instance.accountId, instance.instanceId);
     throw unavailable();
   }
-  if (response.status >= 400 && !INSTANCE_ERROR_TYPE.test(response.headers.get("content-type") ?? "")) {
-    await response.body?.cancel();
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  if (response.status >= 400 && !INSTANCE_ERROR_TYPE.test(header("content-type") ?? "")) {
     // 401/403: the ID token was refused (expired early, or the invoker binding is missing);
     // anything else: no container is serving (crashed, starting, deleted). Never the caller's fault.
     if (response.status === 401 || response.status === 403) deps.forgetIdToken?.(audience);
     else deps.forgetInstance?.(instance.accountId, instance.instanceId);
     throw unavailable();
   }
-  const outgoing = new Headers();
+  const outgoing: Record<string, string> = {};
   for (const name of RESPONSE_HEADERS) {
-    const value = response.headers.get(name);
-    if (value) outgoing.set(name, value);
+    const value = header(name);
+    if (value) outgoing[name] = value;
   }
   return new Response(response.body, { status: response.status, headers: outgoing });
 }

@@ -39,10 +39,11 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
     const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
     c.set("requestId", requestId);
     await next();
-    c.header("x-request-id", requestId);
+    // Set in place, as Hono's own middlewares do: c.header() would copy the final response each time.
+    c.res.headers.set("x-request-id", requestId);
     // "private": Firebase Hosting drops Set-Cookie from any response not marked private, which
     // would lose the dashboard's __session cookie behind the /v1/** rewrite.
-    c.header("cache-control", "private, no-store");
+    c.res.headers.set("cache-control", "private, no-store");
   });
   app.notFound((c) =>
     problemResponse(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), requestIdOf(c)),

@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import { planFor, requireActiveAccount } from "../../core/accounts.js";
 import type { InstanceDeps } from "../../core/instanceService.js";
+import type { AccountDeletionStore } from "../../core/ports/accounts.js";
 import type { WebhookDashboardDeps } from "../../core/webhooks/dashboard.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
 import { installErrorHandling } from "../common/problem.js";
 import { registerInstanceRoutes } from "../instances/routes.js";
 import { registerAccount } from "./account.js";
+import { registerAccountDeletion } from "./accountDeletion.js";
 import { registerAudit } from "./audit.js";
 import { registerDeliveries } from "./deliveries.js";
 import type { DashboardDeps } from "./deps.js";
@@ -19,6 +21,7 @@ export function createDashboardApp(
     instanceDeps: InstanceDeps;
     webhooks: WebhookDashboardDeps;
     instanceAccess: ForwardDeps;
+    accountDeletions: AccountDeletionStore;
   },
 ) {
   const app = new Hono<DashboardEnv>();
@@ -27,6 +30,7 @@ export function createDashboardApp(
   registerSignup(app, deps);
   registerSession(app, deps);
   registerAccount(app, deps);
+  registerAccountDeletion(app, deps);
   registerAudit(app, deps);
   const session = requireSession(deps);
   registerInstanceRoutes<DashboardEnv>(

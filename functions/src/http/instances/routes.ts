@@ -17,6 +17,7 @@ import {
   createInstanceRequest,
   instanceDefaultsRequest,
   instanceDetail,
+  instanceIdSchema,
   instanceNameRequest,
   instanceSettingsRequest,
   instanceSummary,
@@ -49,6 +50,14 @@ export function registerInstanceRoutes<E extends Env>(
 ) {
   // In Hono `${base}/*` also matches `base` itself, so one registration covers both.
   app.use(`${base}/*`, authenticate);
+  // An id no instance can have ("a/b" decoded from a%2Fb, 200 characters) is not found, before any
+  // store sees it. Covers every route under `${base}/:id`, the dashboard's pairing and deliveries too.
+  app.use(`${base}/:id/*`, async (c, next) => {
+    if (!instanceIdSchema.safeParse(c.req.param("id")).success) {
+      throw new ApiError("NOT_FOUND", "No such instance.");
+    }
+    await next();
+  });
 
   app.get(base, async (c) => {
     const query = pageQuery.safeParse(c.req.query());
