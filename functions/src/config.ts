@@ -70,7 +70,7 @@ export class ConfigError extends Error {
 }
 
 /** Project ids starting with demo- exist only inside the Firebase Emulator Suite (the Firebase convention). */
-export const DEMO_PROJECT_PREFIX = "demo-";
+const DEMO_PROJECT_PREFIX = "demo-";
 
 function projectIdOf(env: NodeJS.ProcessEnv): string | undefined {
   if (env.GCLOUD_PROJECT) return env.GCLOUD_PROJECT;
@@ -100,7 +100,7 @@ function isLoopbackRedis(url: string): boolean {
 }
 
 /** "5/hour" → 5 per 3600 s; undefined when malformed. */
-export function parseSignupLimit(text: string): { points: number; windowSeconds: number } | undefined {
+function parseSignupLimit(text: string): { points: number; windowSeconds: number } | undefined {
   const match = /^(\d{1,6})\/(hour|minute)$/.exec(text.trim());
   if (!match || Number(match[1]) < 1) return undefined;
   return { points: Number(match[1]), windowSeconds: match[2] === "hour" ? 3600 : 60 };

@@ -56,7 +56,7 @@ export const deployment: Deployment = deploymentSchema.parse(
 );
 
 /** `name@`: firebase-tools completes it with the project being deployed to. */
-export function serviceAccountRef(who: Identity): string {
+function serviceAccountRef(who: Identity): string {
   return `${deployment.serviceAccounts[who]}@`;
 }
 

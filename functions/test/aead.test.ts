@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { decryptText, encrypt, envelopeKeyVersion } from "../src/core/aead.js";
-import type { CiphertextStore } from "../src/core/ports.js";
+import type { CiphertextStore } from "../src/core/ports/keyRing.js";
 import { reencryptField } from "../src/core/reencrypt.js";
-import { memoryKeyRing } from "./memoryStores.js";
+import { memoryKeyRing } from "./support/memoryStores.js";
 
 const context = { collection: "accountSecrets", docId: "user-1", field: "apiKey" };
 const v1 = randomBytes(32);

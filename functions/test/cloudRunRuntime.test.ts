@@ -9,14 +9,14 @@ import { CloudRuntimeError } from "../src/adapters/cloudRun/apiErrors.js";
 import { instanceServiceAccount, labelValue, serviceId } from "../src/adapters/cloudRun/names.js";
 import { iamServiceAccounts } from "../src/adapters/cloudRun/serviceAccounts.js";
 import { CONTAINER_PORT, HEALTH_PATH } from "../src/adapters/cloudRun/serviceSpec.js";
-import { cloudRunRuntimeFromConfig, instanceInvokerEmails } from "../src/adapters/cloudRunComposition.js";
 import {
   type CloudRunCell,
   type CloudRunRuntimeOptions,
   cloudRunRuntime,
 } from "../src/adapters/cloudRunRuntime.js";
+import { cloudRunRuntimeFromConfig, instanceInvokerEmails } from "../src/composition/cloudRun.js";
 import type { RuntimeConfig } from "../src/config.js";
-import type { InstanceRuntimeSpec } from "../src/core/runtime.js";
+import type { InstanceRuntimeSpec } from "../src/core/ports/runtime.js";
 import { FakeCloudRun, type InjectedFailure, type RecordedRequest } from "./support/fakeCloudRun.js";
 import { FakeIam } from "./support/fakeIam.js";
 

@@ -38,6 +38,7 @@ interface Endpoint {
   };
   blockingTrigger?: unknown;
   scheduleTrigger?: unknown;
+  secretEnvironmentVariables?: Array<{ key: string }> | null;
   eventTrigger?: { eventType?: string; retry?: boolean };
 }
 
@@ -146,6 +147,23 @@ describe("the functions manifest firebase deploy sends", () => {
       assert.equal(trigger.rateLimits?.maxConcurrentDispatches, queue.rateLimits.maxConcurrentDispatches);
     }
     assert.deepEqual(deployment.taskQueues.provisioninstance?.enqueuers.sort(), ["controlPlane", "gateway"]);
+  });
+
+  it("mounts each optional secret only into the functions that read it", () => {
+    const declaring = (secret: string) =>
+      Object.entries(endpoints)
+        .filter(([, endpoint]) => endpoint.secretEnvironmentVariables?.some((s) => s.key === secret))
+        .map(([name]) => name)
+        .sort();
+    assert.deepEqual(declaring("WSAPI_REDIS_AUTH"), ["api", "dashboard"]);
+    assert.deepEqual(declaring("WSAPI_GATEWAY_SIGNING_KEY"), [
+      "accountdeleted",
+      "api",
+      "dashboard",
+      "provisioninstance",
+      "reconcileinstances",
+    ]);
+    assert.equal(declaring("WSAPI_DATA_KEYS").length, Object.keys(endpoints).length);
   });
 
   it("runs the account deletion job on Firebase Auth's deletion event, retried until it ends", () => {

@@ -6,7 +6,7 @@ import { createInstance, type InstanceDeps } from "../src/core/instanceService.j
 import { createLogger, logEvents } from "../src/core/logs.js";
 import { TtlCache } from "../src/core/ttlCache.js";
 import { handleBeforeUserCreated, handleBeforeUserSignedIn } from "../src/triggers/auth.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "./support/memoryStores.js";
 
 // Instances are paid resources: only an account whose email is verified creates one.
 async function world() {

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import type { EventEnvelope } from "@wsapi/contracts/events";
 import { type IngestDeps, ingestEvents } from "../src/core/eventIngest.js";
 import type { Instance } from "../src/core/instances.js";
-import { fakeClock } from "./memoryStores.js";
-import { memoryInstances, testInstance } from "./webhookSupport.js";
+import { fakeClock } from "./support/memoryStores.js";
+import { memoryInstances, testInstance } from "./support/webhookMemory.js";
 
 const event = (eventId: string) =>
   ({

@@ -8,8 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { TTL_COLLECTION_GROUPS, TTL_FIELD } from "../../infra/src/firestore.ts";
 import { ENCRYPTED_FIELDS } from "../src/core/encryptedFields.js";
-import type { KeyRing } from "../src/core/ports.js";
-import type { Cell } from "../src/core/runtime.js";
+import type { KeyRing } from "../src/core/ports/keyRing.js";
+import type { Cell } from "../src/core/ports/runtime.js";
 import { type IndexSpec, singleFieldModes, verdict } from "./support/firestoreIndexRules.js";
 import { type CallSite, type QueryShape, recordingFirestore } from "./support/recordingFirestore.js";
 

@@ -10,8 +10,8 @@ import {
   type IdempotencyDeps,
   withIdempotency,
 } from "../src/core/idempotency.js";
-import { fakeClock, memoryKeyRing } from "./memoryStores.js";
 import { memoryIdempotencyStore } from "./support/memoryIdempotency.js";
+import { fakeClock, memoryKeyRing } from "./support/memoryStores.js";
 
 function world() {
   const clock = fakeClock();

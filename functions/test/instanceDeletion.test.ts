@@ -3,15 +3,15 @@ import { describe, it } from "node:test";
 import { WEBHOOK_TIMEOUT_MS } from "../src/adapters/webhooks/httpClient.js";
 import {
   type DeletionRecord,
-  type InstanceDeletionStore,
   LOGOUT_GRACE_MS,
   nextTeardownStep,
   RESUME_AFTER_MS,
   runTeardown,
   SETTLE_MS,
 } from "../src/core/instanceDeletion.js";
+import type { InstanceDeletionStore } from "../src/core/ports/instances.js";
 import { reconcile } from "../src/core/provisioning.js";
-import { fakeClock } from "./memoryStores.js";
+import { fakeClock } from "./support/memoryStores.js";
 
 // Instance deletion is one resumable job: the next step is a pure decision on its record, every
 // step is idempotent, and a job whose task is lost is finished by the reconciler.

@@ -4,11 +4,11 @@ import { describe, it } from "node:test";
 import { ensureAccount, revealAccountKey, rotateAccountKey } from "../src/core/accounts.js";
 import { apiKeyDigest, generateApiKey } from "../src/core/apiKey.js";
 import { ApiError } from "../src/core/errors.js";
-import { ApiKeyVerifier, type AuthFailureLimiter, MISS_CACHE_MAX } from "../src/core/keyVerifier.js";
+import { ApiKeyVerifier, MISS_CACHE_MAX } from "../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../src/core/logs.js";
-import type { AccountStore } from "../src/core/ports.js";
+import type { AccountStore, AuthFailureLimiter } from "../src/core/ports/accounts.js";
 import { TtlCache } from "../src/core/ttlCache.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "./support/memoryStores.js";
 
 // Item 7 of issue 13 (a verification in flight during a rotation must not re-cache the old key) and
 // item 2 (misses cached apart from hits; failed authentications limited per address before lookups).

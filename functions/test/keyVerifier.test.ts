@@ -6,7 +6,7 @@ import { generateApiKey } from "../src/core/apiKey.js";
 import { ApiError } from "../src/core/errors.js";
 import { ApiKeyVerifier, KEY_CACHE_TTL_MS } from "../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../src/core/logs.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "./support/memoryStores.js";
 
 function setup() {
   const memory = memoryAccountStore();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { addressMode, scheduleScale } from "../src/composition/webhooks.js";
 import { ConfigError, isEmulated, parseConfig, type RawConfig } from "../src/config.js";
-import { addressMode, scheduleScale } from "../src/webhookComposition.js";
 
 // Emulated mode (the Functions emulator running a demo-* project) is the only place local relaxations
 // apply; anywhere else the configuration is refused at cold start, naming every problem at once.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { chooseCell } from "../src/core/placement.js";
-import type { Cell } from "../src/core/runtime.js";
+import type { Cell } from "../src/core/ports/runtime.js";
 
 const cell = (id: string, capacity: number): Cell => ({
   id,

@@ -3,10 +3,10 @@ import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { encrypt } from "../src/core/aead.js";
 import type { Instance } from "../src/core/instances.js";
-import type { InstanceStore } from "../src/core/ports.js";
+import type { InstanceStore } from "../src/core/ports/instances.js";
+import type { InstanceRuntime, RuntimeStatus } from "../src/core/ports/runtime.js";
 import { provisionRuntime, RolloutPendingError, reconcile } from "../src/core/provisioning.js";
-import type { InstanceRuntime, RuntimeStatus } from "../src/core/runtime.js";
-import { fakeClock, memoryKeyRing } from "./memoryStores.js";
+import { fakeClock, memoryKeyRing } from "./support/memoryStores.js";
 
 const keyRing = memoryKeyRing({ 1: randomBytes(32) }, 1);
 

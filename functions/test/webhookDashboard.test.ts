@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
-import type { AuditEntry } from "../src/core/ports.js";
+import type { AuditEntry } from "../src/core/ports/accounts.js";
 import {
   enableEndpoint,
   listDeliveries,
@@ -13,8 +13,7 @@ import {
   type WebhookDashboardDeps,
 } from "../src/core/webhooks/dashboard.js";
 import type { HttpOutcome } from "../src/core/webhooks/delivery.js";
-import { webhookWorld } from "./webhookMemory.js";
-import { testInstance } from "./webhookSupport.js";
+import { testInstance, webhookWorld } from "./support/webhookMemory.js";
 
 const HOUR = 3600_000;
 

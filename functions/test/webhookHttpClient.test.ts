@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { type Receiver, startReceiver } from "../../test/support/receiver.js";
 import {
   createWebhookHttpClient,
   MAX_RESPONSE_BYTES,
   WEBHOOK_TIMEOUT_MS,
 } from "../src/adapters/webhooks/httpClient.js";
 import type { HttpOutcome } from "../src/core/webhooks/delivery.js";
-import { startDnsServer, startReceiver } from "./webhookSupport.js";
+import { startDnsServer } from "./support/dnsServer.js";
 
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const headers = { "content-type": "application/json" };
 const post = (client: ReturnType<typeof createWebhookHttpClient>, url: string) =>
   client.post(url, "{}", headers);
@@ -76,7 +76,7 @@ describe("webhook HTTP client: refusals in production mode, with a real local DN
     const client = createWebhookHttpClient({ mode: "local", resolver: local.resolver });
     const outcome = await post(client, `http://receiver.test:${receiver.port}/hook`);
     assert.equal(outcome.kind === "response" && outcome.status, 200);
-    assert.equal(receiver.requests.at(-1)!.headers.host, `receiver.test:${receiver.port}`);
+    assert.equal(receiver.received.at(-1)!.headers.host, `receiver.test:${receiver.port}`);
     // Link-local stays refused even locally.
     const metadata = await startDnsServer({ "meta.test": { A: ["169.254.169.254"] } });
     const guarded = createWebhookHttpClient({ mode: "local", resolver: metadata.resolver });
@@ -94,7 +94,7 @@ describe("webhook HTTP client against misbehaving receivers", () => {
   before(async () => {
     other = await startReceiver((_request, res) => res.end("should never be reached"));
     receiver = await startReceiver((request, res) => {
-      const path = request.url;
+      const path = request.path;
       if (path === "/ok") res.writeHead(204).end();
       else if (path === "/hang") sockets.add(res.socket!);
       else if (path === "/reset") res.socket!.resetAndDestroy();
@@ -153,7 +153,7 @@ describe("webhook HTTP client against misbehaving receivers", () => {
   it("never follows a redirect: 3xx is the outcome", async () => {
     const outcome = await post(client, at("/redirect"));
     assert.equal(outcome.kind === "response" && outcome.status, 302);
-    assert.equal(other.requests.length, 0);
+    assert.equal(other.received.length, 0);
   });
 
   it("passes 410 and Retry-After through", async () => {

@@ -10,7 +10,7 @@ import {
   parseRetryAfter,
   RETRY_DELAYS_MS,
 } from "../src/core/webhooks/schedule.js";
-import { webhookWorld } from "./webhookMemory.js";
+import { webhookWorld } from "./support/webhookMemory.js";
 
 const noJitter = { scale: 1, random: () => 0.5 };
 const minute = 60_000;

@@ -14,8 +14,7 @@ import {
   SUSPENDED_REASON,
   TaskNotDueError,
 } from "../src/core/webhooks/worker.js";
-import { webhookWorld } from "./webhookMemory.js";
-import { testInstance } from "./webhookSupport.js";
+import { testInstance, webhookWorld } from "./support/webhookMemory.js";
 
 const URL_ = "http://127.0.0.1:9/hook";
 const SENTINEL = "SENTINEL-message-content-4b1d";

@@ -24,8 +24,9 @@ export function secretAccessors(deployment: Deployment, key: SecretKey): Identit
 
 /**
  * Who may list a secret's versions (metadata, no payloads): every function that builds the data-key
- * ring (`buildAccountDeps`, so every reader of WSAPI_DATA_KEYS), which encrypts with the newest enabled
- * version and decrypts by version number, so it must see which versions exist.
+ * ring (`buildCore` in functions/src/composition/bootstrap.ts, so every reader of WSAPI_DATA_KEYS),
+ * which encrypts with the newest enabled version and decrypts by version number, so it must see which
+ * versions exist.
  */
 export function secretVersionListers(deployment: Deployment, key: SecretKey): Identity[] {
   return key === "dataKeys" ? secretAccessors(deployment, key) : [];

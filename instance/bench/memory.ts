@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { waitFor } from "../../test/support/wait.js";
 import { startControlPlane } from "../test/support/control-plane.js";
 import {
   type ChildService,
@@ -17,7 +18,6 @@ import {
   tempDataDir,
 } from "../test/support/instances.js";
 import { generateGatewayKeys, newInstanceSecret } from "../test/support/keys.js";
-import { waitFor } from "../test/support/wait.js";
 
 const MESSAGES = 1_000;
 const CONCURRENCY = 20;

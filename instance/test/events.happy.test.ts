@@ -5,13 +5,13 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { EventEnvelope, WhatsAppEvent } from "@wsapi/contracts/events";
+import { waitFor } from "../../test/support/wait.js";
 import type { DeliveryOutcome } from "../src/events/control-client.js";
 import { EventOutbox } from "../src/events/outbox.js";
 import { deriveSpoolKey, EventSpool } from "../src/events/spool.js";
 import { silentLogs } from "../src/logs.js";
 import { tempDataDir } from "./support/instances.js";
 import { newInstanceSecret } from "./support/keys.js";
-import { waitFor } from "./support/wait.js";
 
 const SECRET_TEXT = "the eagle lands at noon";
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "../../test/support/wait.js";
 import { type ControlPlaneStub, startControlPlane } from "./support/control-plane.js";
 import {
   type ChildService,
@@ -16,7 +17,6 @@ import {
   tempDataDir,
 } from "./support/instances.js";
 import { type GatewayKeys, generateGatewayKeys, newInstanceSecret } from "./support/keys.js";
-import { waitFor } from "./support/wait.js";
 
 const INSTANCE_ID = "ins_restart";
 const PHONE = "15552220001";

@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { WhatsAppEvent } from "@wsapi/contracts/events";
+import { waitFor } from "../../test/support/wait.js";
 import { silentLogs } from "../src/logs.js";
 import { type RunningSimulator, startSimulator } from "../src/simulator/server.js";
 import type { SessionStateStore } from "../src/transport/port.js";
 import { SimulatorTransport } from "../src/transport/simulator.js";
 import { simulatorCall } from "./support/instances.js";
-import { waitFor } from "./support/wait.js";
 
 const PHONE = "15550004444";
 const CONTACT = "15550004445";

@@ -1,9 +1,9 @@
 // Groups, presence, calls, profiles and logout on the simulated network, through the instance API.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "../../test/support/wait.js";
 import { type InstanceClient, pairByQr, simulatorCall } from "./support/instances.js";
 import { jid, startTestNetwork, type TestNetwork } from "./support/network.js";
-import { waitFor } from "./support/wait.js";
 
 const PHONE_A = "15560000001";
 const PHONE_B = "15560000002";

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "../../test/support/wait.js";
 import type { InstanceClient } from "./support/instances.js";
 import { pairByQr, simulatorCall } from "./support/instances.js";
 import { jid, startTestNetwork, type TestNetwork } from "./support/network.js";
-import { waitFor } from "./support/wait.js";
 
 const PHONE_A = "15550000001";
 const PHONE_B = "15550000002";

@@ -3,8 +3,8 @@ import { performance } from "node:perf_hooks";
 import { ensureAccount, revealAccountKey } from "../../functions/src/core/accounts.js";
 import { ApiKeyVerifier } from "../../functions/src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../functions/src/core/logs.js";
-import { systemClock } from "../../functions/src/core/ports.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/memoryStores.js";
+import { systemClock } from "../../functions/src/core/ports/clock.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "../../functions/test/support/memoryStores.js";
 
 // Warm key verifications per second: format + checksum + peppered HMAC + cache hit.
 export async function benchKeyVerification(iterations = 200_000) {

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../../instance/test/support/wait.js";
+import { waitFor } from "../../test/support/wait.js";
 import { ensureDebianCommand } from "../stack/debian.js";
 
 // The yardstick for the gateway: Debian's nginx as a plain reverse proxy in front of the same instance

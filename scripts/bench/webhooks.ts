@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { startReceiver } from "../../test/support/receiver.js";
 import { json } from "../../test/support/stack.js";
 import { createTenant, pairInstance } from "../../test/support/tenants.js";
+import { waitFor } from "../../test/support/wait.js";
 import type { StackUrls } from "../stack/stack.js";
 
 // Webhook latency and throughput on the local stack, the whole path: a contact's message on the
@@ -27,7 +28,10 @@ export async function benchWebhooks(urls: StackUrls, sequential = 30, burst = 20
       const sent = await json("POST", `${urls.simulator}/v1/phones/${contact}/messages`, { to: phone, text });
       if (sent.status !== 201) throw new Error(`the simulator answered ${sent.status}`);
     };
-    const arrived = (text: string) => receiver.waitFor((r) => r.json.eventData.text === text, 60_000);
+    const arrived = (text: string) =>
+      waitFor(() => receiver.received.find((r) => r.json?.eventData.text === text), `webhook "${text}"`, {
+        timeoutMs: 60_000,
+      });
     await send("warm-up");
     await arrived("warm-up");
 

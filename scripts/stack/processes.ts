@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { waitFor } from "../../test/support/wait.js";
 
 // Child processes of the local stack: each in its own process group so stopping it leaves
 // nothing behind, output written to .wsapi/logs/<name>.log and optionally echoed.
@@ -73,20 +74,6 @@ export async function stopProcessGroup(
   clearTimeout(timer);
 }
 
-/** Polls until `probe` answers true, or fails naming what never came up. */
-export async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
-}
-
 /** True when the URL answers 200 (a 404 from an emulator still loading does not count). */
 export async function httpOk(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -113,7 +100,7 @@ export function restartable(
     running: () => current !== undefined,
     async start() {
       current ??= spawnIt();
-      await waitFor(name, ready);
+      await waitFor(ready, name, { timeoutMs: 120_000 });
     },
     async stop() {
       const stopping = current;

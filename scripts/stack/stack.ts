@@ -2,10 +2,11 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
+import { waitFor } from "../../test/support/wait.js";
 import { startControl } from "./control.js";
 import { writeLocalFirebaseConfig } from "./localFirebaseConfig.js";
 import { localAccounts, startMetadataServer } from "./metadata.js";
-import { httpOk, type RestartableProcess, restartable, startProcess, waitFor } from "./processes.js";
+import { httpOk, type RestartableProcess, restartable, startProcess } from "./processes.js";
 import { ensureRedisServer, redisArgs, redisReady } from "./redis.js";
 import { startReconcileSchedule } from "./scheduler.js";
 import { ensureLocalSecrets } from "./secrets.js";
@@ -168,7 +169,9 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     processes.push(
       startProcess("redis", redisServer, redisArgs(PORTS.redis, secrets.WSAPI_REDIS_AUTH!), options),
     );
-    const redisUp = waitFor("redis-server", () => redisReady(PORTS.redis, secrets.WSAPI_REDIS_AUTH!), 30_000);
+    const redisUp = waitFor(() => redisReady(PORTS.redis, secrets.WSAPI_REDIS_AUTH!), "redis-server", {
+      timeoutMs: 30_000,
+    });
     processes.push(
       startProcess(
         "simulator",
@@ -228,10 +231,10 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     );
     await firestoreReady;
     await redisUp;
-    await waitFor("auth emulator", () => httpOk(`http://${urls.auth}/`));
-    await waitFor("dashboard function", () => httpOk(`${urls.dashboard}/v1/healthz`), 180_000);
-    await waitFor("hosting emulator", () => httpOk(`${urls.hosting}/`));
-    await waitFor("simulator", () => httpOk(`${urls.simulator}/v1/healthz`));
+    await waitFor(() => httpOk(`http://${urls.auth}/`), "auth emulator", { timeoutMs: 120_000 });
+    await waitFor(() => httpOk(`${urls.dashboard}/v1/healthz`), "dashboard function", { timeoutMs: 180_000 });
+    await waitFor(() => httpOk(`${urls.hosting}/`), "hosting emulator", { timeoutMs: 120_000 });
+    await waitFor(() => httpOk(`${urls.simulator}/v1/healthz`), "simulator", { timeoutMs: 120_000 });
     control = await startControl(PORTS.control, restartables);
   } catch (error) {
     await stop();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type BrowserSession, openBrowser, screenshot, signUpInBrowser } from "../support/browser.js";
 import { json, STRONG_PASSWORD, signInWithPassword, stack } from "../support/stack.js";
-import { eventually } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Deleting an account from the dashboard in real Chromium: the email typed out and the password
 // entered again (a fresh sign-in), then the account is gone: its key, its session and its sign-in.
@@ -55,11 +55,11 @@ describe("deleting an account in the dashboard", () => {
     await page.getByText("Your account, its instances and their data were deleted.").waitFor();
     await screenshot(page, "account-deleted");
     // The gateway's verification cache holds a key at most 5 s: refused within 10 s.
-    const refused = await eventually(
+    const refused = await waitFor(
       async () =>
         (await json("GET", `${gateway}/account/instances`, undefined, { "x-api-key": accountKey })).status,
-      (status) => status === 401,
-      10_000,
+      "refused",
+      { until: (status) => status === 401, timeoutMs: 10_000 },
     );
     assert.equal(refused, 401);
     await assert.rejects(signInWithPassword(email, STRONG_PASSWORD), /EMAIL_NOT_FOUND|INVALID/);

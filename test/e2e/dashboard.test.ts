@@ -11,7 +11,7 @@ import {
 } from "../support/browser.js";
 import { startReceiver } from "../support/receiver.js";
 import { json, STRONG_PASSWORD, stack, uniqueEmail, verifyEmail } from "../support/stack.js";
-import { eventually } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // The newcomer's path through the dashboard in real Chromium: sign up, create and pair an instance,
 // rotate its key, receive a webhook, sign out. Each step builds on the one before.
@@ -111,20 +111,19 @@ describe("dashboard journey", () => {
     await qr.waitFor({ timeout: PAIRING_READY_MS });
     const naturalWidth = () =>
       qr.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth);
-    await eventually(naturalWidth, (width) => width > 0, 10_000);
+    await waitFor(naturalWidth, "the QR image to load", { until: (width) => width > 0, timeoutMs: 10_000 });
     assert.equal(await naturalWidth(), 320, "the QR PNG from the API is shown");
     await screenshot(page, "instance-pairing");
     // The simulated network rotates its QR every 20 s; the page must follow without a reload.
     const firstSource = await qr.getAttribute("src");
-    const rotated = await eventually(
-      () => qr.getAttribute("src"),
-      (source) => source !== firstSource,
-      45_000,
-    );
+    const rotated = await waitFor(() => qr.getAttribute("src"), "the QR to rotate", {
+      until: (source) => source !== firstSource,
+      timeoutMs: 45_000,
+    });
     assert.notEqual(rotated, firstSource);
 
     const phone = `1555${randomInt(1_000_000, 9_999_999)}`;
-    const linked = await eventually(
+    const linked = await waitFor(
       async () => {
         // Read the code the page shows, through the page's own session, and "scan" it.
         const code = await page.evaluate(
@@ -133,8 +132,8 @@ describe("dashboard journey", () => {
         );
         return json("POST", `${simulator}/v1/phones/${phone}/link`, { qr: code });
       },
-      (response) => response.status === 200,
-      30_000,
+      "linked",
+      { until: (response) => response.status === 200, timeoutMs: 30_000 },
     );
     assert.equal(linked.status, 200, JSON.stringify(linked.body));
     await page.locator(".status").getByText("Connected").waitFor();
@@ -166,11 +165,10 @@ describe("dashboard journey", () => {
     assert.match(instanceKey, /^wsk_/);
     assert.notEqual(instanceKey, oldKey);
     // The gateway caches key lookups for at most 5 s (KEY_CACHE_TTL_MS), so allow that and more.
-    const refused = await eventually(
-      () => status(oldKey),
-      (response) => response.status === 401,
-      20_000,
-    );
+    const refused = await waitFor(() => status(oldKey), "refused", {
+      until: (response) => response.status === 401,
+      timeoutMs: 20_000,
+    });
     assert.equal(refused.status, 401);
     assert.equal((await status(instanceKey)).status, 200);
   });
@@ -191,7 +189,11 @@ describe("dashboard journey", () => {
 
     const deliveries = page.getByRole("region", { name: "Webhook deliveries" });
     await deliveries.getByRole("button", { name: "Send test event" }).click();
-    const received = await webhooks.waitFor((webhook) => webhook.body.includes('"webhook_test"'), 60_000);
+    const received = await waitFor(
+      () => webhooks.received.find((webhook) => webhook.body.includes('"webhook_test"')),
+      "the test event at the receiver",
+      { timeoutMs: 60_000 },
+    );
     const event = new Webhook(secret).verify(received.body, received.headers) as Record<string, unknown>;
     assert.equal(event.eventType, "webhook_test");
     assert.equal(event.instanceId, instanceId);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type BrowserSession, openBrowser, signUpInBrowser } from "../support/browser.js";
 import { authRest, stack, uniqueEmail } from "../support/stack.js";
-import { eventually } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Email verification and password reset go through Firebase Authentication; the Auth emulator
 // keeps the emails it would have sent, so the test can read them and follow their links.
@@ -35,11 +35,10 @@ describe("email verification and password reset", () => {
     const email = await signUpInBrowser(session, "verify");
     const banner = page.getByText(/Confirm your email address/);
     await banner.waitFor();
-    const sent = await eventually(
-      () => emailsTo(email),
-      (codes) => codes.some((code) => code.requestType === "VERIFY_EMAIL"),
-      10_000,
-    );
+    const sent = await waitFor(() => emailsTo(email), "sent", {
+      until: (codes) => codes.some((code) => code.requestType === "VERIFY_EMAIL"),
+      timeoutMs: 10_000,
+    });
     const link = sent.find((code) => code.requestType === "VERIFY_EMAIL");
     assert.ok(link, "a verification email was sent");
     // What Firebase's action page does with the link's code.
@@ -65,11 +64,10 @@ describe("email verification and password reset", () => {
         .getByText(`If ${address} has a WSAPI account, a link to choose a new password is on its way.`)
         .waitFor();
     }
-    const resets = await eventually(
-      () => emailsTo(email),
-      (codes) => codes.some((code) => code.requestType === "PASSWORD_RESET"),
-      10_000,
-    );
+    const resets = await waitFor(() => emailsTo(email), "resets", {
+      until: (codes) => codes.some((code) => code.requestType === "PASSWORD_RESET"),
+      timeoutMs: 10_000,
+    });
     assert.ok(resets.some((code) => code.requestType === "PASSWORD_RESET"));
     assert.equal((await emailsTo(email)).filter((code) => code.requestType === "PASSWORD_RESET").length, 1);
     assert.deepEqual(await emailsTo(nobody), []);

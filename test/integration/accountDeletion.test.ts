@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { getAuth } from "firebase-admin/auth";
 import { adminApp, asUser, json, STRONG_PASSWORD, signInWithPassword, stack } from "../support/stack.js";
-import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+import { createTenant, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Deleting an account, through the dashboard API or by deleting the Firebase Auth user (console,
 // Admin SDK: the accountdeleted trigger): the keys are refused within 10 s, and within 30 s no
@@ -42,20 +43,22 @@ async function assertDeleted(tenant: Tenant, instanceId: string, started: number
   const { uid, email } = tenant.user;
   const instanceKey = { "x-api-key": tenant.instances[0]!.apiKey, "x-instance-id": instanceId };
   const accountKey = { "x-api-key": tenant.accountKey };
-  const refused = await eventually(
+  const refused = await waitFor(
     async () => [
       (await json("GET", `${urls.gateway}/account/instances`, undefined, accountKey)).status,
       (await json("GET", `${urls.gateway}/session/status`, undefined, instanceKey)).status,
     ],
-    (statuses) => statuses.every((status) => status === 401),
-    Math.max(0, started + 10_000 - Date.now()),
+    "refused",
+    {
+      until: (statuses) => statuses.every((status) => status === 401),
+      timeoutMs: Math.max(0, started + 10_000 - Date.now()),
+    },
   );
   assert.deepEqual(refused, [401, 401], "both keys refused within 10 s");
-  const remaining = await eventually(
-    async () => naming(await exported(), [uid, email]),
-    (paths) => paths.length === 0,
-    Math.max(0, started + 30_000 - Date.now()),
-  );
+  const remaining = await waitFor(async () => naming(await exported(), [uid, email]), "remaining", {
+    until: (paths) => paths.length === 0,
+    timeoutMs: Math.max(0, started + 30_000 - Date.now()),
+  });
   assert.deepEqual(remaining, [], "no document names the account 30 s after the request");
   await assert.rejects(signInWithPassword(email, STRONG_PASSWORD), "the Auth user is deleted");
 }

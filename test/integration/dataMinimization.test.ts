@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startReceiver } from "../support/receiver.js";
 import { adminDb, json, stack } from "../support/stack.js";
-import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
+import { createTenant, pairInstance, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Message content and secrets exist only in transit: after real traffic carrying a unique sentinel,
 // no stored document, log line or file the stack wrote contains it (or any API key) in plaintext.
@@ -90,10 +91,10 @@ describe("data minimization", () => {
       ).status,
       201,
     );
-    const delivered = await eventually(
+    const delivered = await waitFor(
       async () => receiver.received.filter((r) => r.body.includes(SENTINEL)).length,
-      (count) => count >= 3,
-      60_000,
+      "delivered",
+      { until: (count) => count >= 3, timeoutMs: 60_000 },
     );
     assert.ok(delivered >= 3, "the sentinel really flowed through the system to the webhooks");
     // A failing call whose path names a phone number: the request log line must not.

@@ -13,7 +13,8 @@ import {
   stack,
   verifyEmail,
 } from "../support/stack.js";
-import { accountKeyOf, eventually } from "../support/tenants.js";
+import { accountKeyOf } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Instances are paid, always-on resources: creating one (gateway POST /account/instances, dashboard
 // POST /v1/instances) needs a verified email address. Verification goes through the Auth emulator's
@@ -62,10 +63,10 @@ describe("a verified email before instances", () => {
     await verifyEmail(user.email, await signInWithPassword(user.email, STRONG_PASSWORD));
     // The sign-in above ran before the link was followed; the dashboard asks Firebase Auth itself
     // (its "no" from the refused attempt is remembered for at most 5 s).
-    const viaDashboard = await eventually(
+    const viaDashboard = await waitFor(
       () => createThroughDashboard(user, accountKey, "web-1"),
-      (response) => response.status !== 403,
-      10_000,
+      "viaDashboard",
+      { until: (response) => response.status !== 403, timeoutMs: 10_000 },
     );
     assert.equal(viaDashboard.status, 201, JSON.stringify(viaDashboard.body));
     assert.equal(await recordedFlag(user.uid), true, "recorded on the account, for the gateway");

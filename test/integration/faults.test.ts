@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { asUser, json, stack } from "../support/stack.js";
-import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+import { createTenant, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Faults: the functions process running a webhook delivery dies mid-request; Cloud Tasks retries
 // the same task and the event is still delivered, with the same webhook-id.
@@ -63,20 +64,18 @@ describe("faults", () => {
       asUser(tenant.user),
     );
     assert.ok(sent.status < 300, JSON.stringify(sent.body));
-    await eventually(
-      async () => requests.length,
-      (n) => n >= 1,
-      30_000,
-    );
+    await waitFor(async () => requests.length, "a first delivery attempt", {
+      until: (n) => n >= 1,
+      timeoutMs: 30_000,
+    });
     const workers = workersOf("deliverwebhook");
     assert.ok(workers.length > 0, "found the deliverwebhook worker");
     hangFirst = false;
     for (const pid of workers) process.kill(pid, "SIGKILL");
-    const retried = await eventually(
-      async () => requests.length,
-      (n) => n >= 2,
-      90_000,
-    );
+    const retried = await waitFor(async () => requests.length, "retried", {
+      until: (n) => n >= 2,
+      timeoutMs: 90_000,
+    });
     assert.ok(retried >= 2, "Cloud Tasks retried the task after the crash");
     assert.match(requests[0]!.webhookId, /^evt_/);
     assert.equal(requests[1]!.webhookId, requests[0]!.webhookId, "the same webhook-id on the retry");

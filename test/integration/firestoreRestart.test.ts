@@ -3,7 +3,8 @@ import { randomInt, randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { startReceiver } from "../support/receiver.js";
 import { asUser, json, stack } from "../support/stack.js";
-import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
+import { createTenant, pairInstance, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Fault: the Firestore server restarts. While it is down, routes that need it answer a clean 503
 // problem+json with Retry-After within the store deadline (no hang, no 500, no crash); events an
@@ -51,9 +52,10 @@ describe("Firestore restart", {
     timeout: 240_000,
   }, async () => {
     // Settled first: the control plane records the pairing from the instance's logged_in event.
-    const listed = await eventually(
+    const listed = await waitFor(
       () => json("GET", `${urls.gateway}/account/instances`, undefined, account()),
-      (r) => statusOf(r.body) === "connected",
+      "listed",
+      { until: (r) => statusOf(r.body) === "connected" },
     );
     assert.equal(statusOf(listed.body), "connected");
     const profile = await json("GET", `${urls.dashboard}/v1/account`, undefined, asUser(tenant.user));
@@ -84,10 +86,10 @@ describe("Firestore restart", {
     assert.ok(waited < 20_000, `503 within the store deadline, not after the SDK's retries (${waited} ms)`);
 
     await firestore("start");
-    const back = await eventually(
+    const back = await waitFor(
       () => json("GET", `${urls.gateway}/account/instances`, undefined, account()),
-      (r) => r.status === 200,
-      60_000,
+      "back",
+      { until: (r) => r.status === 200, timeoutMs: 60_000 },
     );
     assert.equal(back.status, 200, "the gateway recovers without a restart of its own");
     assert.deepEqual(back.body, listed.body, "every instance is still there, unchanged");
@@ -100,12 +102,12 @@ describe("Firestore restart", {
     });
     assert.equal(status.body.isLoggedIn, true, "the instance kept running through the outage");
 
-    const delivered = await eventually(
+    const delivered = await waitFor(
       async () => receiver.received.find((r) => r.body.includes(marker)),
-      (found) => found !== undefined,
-      120_000,
+      "delivered",
+      { timeoutMs: 120_000 },
     );
     assert.ok(delivered, "the message that arrived during the outage reached the webhook");
-    assert.equal(delivered.json.eventType, "message");
+    assert.equal(delivered.json?.eventType, "message");
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { adminDb, json, stack } from "../support/stack.js";
-import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
+import { createTenant, pairInstance, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Deleting a paired instance really deletes it: the phone shows the device unlinked, the
 // instance's key stops working within 5 s, and no Firestore document of the instance remains
@@ -36,11 +37,10 @@ describe("deleting an instance", () => {
       text: "hi",
     });
     assert.equal(sent.status, 201);
-    const deliveries = await eventually(
-      () => instanceDoc().collection("deliveries").get(),
-      (page) => page.size >= 2,
-      30_000,
-    );
+    const deliveries = await waitFor(() => instanceDoc().collection("deliveries").get(), "deliveries", {
+      until: (page) => page.size >= 2,
+      timeoutMs: 30_000,
+    });
     assert.ok(deliveries.size >= 2, "the instance has delivery data to delete");
     const held = await adminDb().collection("deliveryPayloads").where("instanceId", "==", "gone").get();
     assert.ok(
@@ -61,17 +61,17 @@ describe("deleting an instance", () => {
     const deleted = await json("DELETE", `${urls.gateway}/account/instances/gone`, undefined, account());
     assert.equal(deleted.status, 204, JSON.stringify(deleted.body));
 
-    const unlinked = await eventually(
+    const unlinked = await waitFor(
       () => json("GET", `${urls.simulator}/v1/phones/${PHONE}/devices`),
-      (r) => (r.body as unknown as unknown[]).length === 0,
-      10_000,
+      "unlinked",
+      { until: (r) => (r.body as unknown as unknown[]).length === 0, timeoutMs: 10_000 },
     );
     assert.deepEqual(unlinked.body, [], "the phone no longer lists the device");
 
-    const refused = await eventually(
+    const refused = await waitFor(
       () => json("GET", `${urls.gateway}/session/status`, undefined, instanceKey),
-      (r) => r.status === 401,
-      5_000,
+      "refused",
+      { until: (r) => r.status === 401, timeoutMs: 5_000 },
     );
     assert.equal(refused.status, 401, "the instance's key is refused");
     assert.ok(Date.now() - deletedAt <= 5_500, `refused after ${Date.now() - deletedAt} ms`);
@@ -81,7 +81,7 @@ describe("deleting an instance", () => {
     );
 
     // The job finishes after its final sweep (30 s after the request).
-    const remaining = await eventually(
+    const remaining = await waitFor(
       async () => {
         const db = adminDb();
         const found: string[] = [];
@@ -97,8 +97,8 @@ describe("deleting an instance", () => {
         if ((await exported()).includes(runtimeId)) found.push(`runtime id in the export`);
         return found;
       },
-      (found) => found.length === 0,
-      90_000,
+      "remaining",
+      { until: (found) => found.length === 0, timeoutMs: 90_000 },
     );
     assert.deepEqual(remaining, [], "documents of the deleted instance remain");
     const keys = await adminDb().collection("apiKeys").where("instanceId", "==", "gone").get();

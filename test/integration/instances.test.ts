@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { asUser, json, signUpAndSignIn, stack } from "../support/stack.js";
-import {
-  accountKeyOf,
-  createTenant,
-  eventually,
-  setPlan,
-  type Tenant,
-  waitRunning,
-} from "../support/tenants.js";
+import { accountKeyOf, createTenant, setPlan, type Tenant, waitRunning } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 const { gateway, dashboard } = stack();
 
@@ -107,11 +101,10 @@ describe("instance lifecycle through the account API", () => {
     const newKey = rotated.body as unknown as string;
     assert.equal((await call(newKey)).status, 200);
     // Refused at once on the server that rotated, within the documented 5 s bound on any other.
-    const old = await eventually(
-      () => call(instance.apiKey),
-      (r) => r.status === 401,
-      6_000,
-    );
+    const old = await waitFor(() => call(instance.apiKey), "old", {
+      until: (r) => r.status === 401,
+      timeoutMs: 6_000,
+    });
     assert.equal(old.status, 401);
     instance.apiKey = newKey;
   });

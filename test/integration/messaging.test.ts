@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
-import { createTenant, eventually, pairInstance, setAccountStatus, type Tenant } from "../support/tenants.js";
+import { createTenant, pairInstance, setAccountStatus, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // The whole path on the local stack: two instances pair on the simulated network, A messages B
 // through the gateway, an outside contact messages A, and the events arrive as signed webhooks.
@@ -23,7 +24,7 @@ describe("messaging end to end", () => {
   const pair = (instanceId: string, phone: string) => pairInstance(tenant.accountKey, instanceId, phone);
 
   const eventsOf = (instanceId: string, eventType: string) =>
-    receiver.received.filter((r) => r.json.instanceId === instanceId && r.json.eventType === eventType);
+    receiver.received.filter((r) => r.json?.instanceId === instanceId && r.json?.eventType === eventType);
 
   before(async () => {
     receiver = await startReceiver();
@@ -49,16 +50,16 @@ describe("messaging end to end", () => {
     assert.equal(unpaired.status, 409);
     await pair("phone-a", PHONE_A);
     await pair("phone-b", PHONE_B);
-    const detail = await eventually(
+    const detail = await waitFor(
       () =>
         json("GET", `${gateway}/account/instances/phone-a`, undefined, { "x-api-key": tenant.accountKey }),
-      (r) => r.body.status === "connected",
+      "detail",
+      { until: (r) => r.body.status === "connected" },
     );
     assert.equal(detail.body.status, "connected", "the control plane saw logged_in");
-    const loggedIn = await eventually(
-      async () => eventsOf("phone-a", "logged_in").length,
-      (n) => n >= 1,
-    );
+    const loggedIn = await waitFor(async () => eventsOf("phone-a", "logged_in").length, "loggedIn", {
+      until: (n) => n >= 1,
+    });
     assert.ok(loggedIn >= 1, "logged_in reached the webhook");
   });
 
@@ -82,12 +83,11 @@ describe("messaging end to end", () => {
     );
     assert.equal(reaction.status, 200, JSON.stringify(reaction.body));
 
-    await eventually(
-      async () => eventsOf("phone-b", "message").length,
-      (n) => n >= 3,
-      30_000,
-    );
-    const messages = eventsOf("phone-b", "message").map((r) => r.json.eventData);
+    await waitFor(async () => eventsOf("phone-b", "message").length, "three message events at B", {
+      until: (n) => n >= 3,
+      timeoutMs: 30_000,
+    });
+    const messages = eventsOf("phone-b", "message").map((r) => r.json?.eventData ?? {});
     assert.ok(messages.some((m) => m.text === "hello from A" && m.type === "text"));
     assert.ok(
       messages.some(
@@ -117,14 +117,14 @@ describe("messaging end to end", () => {
       text: "hello from outside",
     });
     assert.equal(sent.status, 201);
-    const arrived = await eventually(
-      async () => eventsOf("phone-a", "message").find((r) => r.json.eventData.text === "hello from outside"),
-      (found) => found !== undefined,
-      30_000,
+    const arrived = await waitFor(
+      async () => eventsOf("phone-a", "message").find((r) => r.json?.eventData.text === "hello from outside"),
+      "arrived",
+      { timeoutMs: 30_000 },
     );
     assert.ok(arrived, "the contact's message was delivered");
-    assert.equal(arrived.json.instanceId, "phone-a");
-    assert.match(arrived.json.eventId, /^evt_\d{13}_[0-9a-f]{16}$/);
+    assert.equal(arrived.json?.instanceId, "phone-a");
+    assert.match(arrived.json?.eventId, /^evt_\d{13}_[0-9a-f]{16}$/);
   });
 
   it("a suspended account's instance gets no deliveries until it is reactivated", async () => {
@@ -133,7 +133,7 @@ describe("messaging end to end", () => {
       assert.equal(sent.status, 201);
     };
     const arrived = (text: string) =>
-      eventsOf("phone-a", "message").some((r) => r.json.eventData.text === text);
+      eventsOf("phone-a", "message").some((r) => r.json?.eventData.text === text);
     await setAccountStatus(tenant.user.uid, "suspended");
     await new Promise((resolve) => setTimeout(resolve, 5_500)); // the events function's 5 s status cache
     await say("while suspended");
@@ -143,7 +143,9 @@ describe("messaging end to end", () => {
     await setAccountStatus(tenant.user.uid, "active");
     await new Promise((resolve) => setTimeout(resolve, 5_500));
     await say("after reactivation");
-    await eventually(async () => arrived("after reactivation"), Boolean, 30_000);
+    await waitFor(async () => arrived("after reactivation"), "the message after reactivation", {
+      timeoutMs: 30_000,
+    });
     assert.ok(arrived("after reactivation"), "deliveries resume once the account is active");
     assert.ok(!arrived("while suspended"), "nothing was delivered for the suspended account");
   });

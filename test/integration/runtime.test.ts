@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import { adminDb, json, stack } from "../support/stack.js";
-import { createTenant, eventually, type Tenant } from "../support/tenants.js";
+import { createTenant, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // The local runtime: one process per instance, own port and data directory; a crash shows as 503
 // and the reconciler brings the instance back without anyone touching it.
@@ -45,11 +46,11 @@ describe("local instance runtime", () => {
     assert.equal((await call()).status, 200);
     const before = await runtimeOf(tenant, "crashy");
     process.kill(before.pid, "SIGKILL");
-    const down = await eventually(call, (r) => r.status === 503, 10_000);
+    const down = await waitFor(call, "down", { until: (r) => r.status === 503, timeoutMs: 10_000 });
     assert.equal(down.status, 503);
     assert.equal(down.body.status, 503);
     assert.ok(down.headers.get("retry-after"));
-    const recovered = await eventually(call, (r) => r.status === 200, 60_000);
+    const recovered = await waitFor(call, "recovered", { until: (r) => r.status === 200, timeoutMs: 60_000 });
     assert.equal(recovered.status, 200);
     const after = await runtimeOf(tenant, "crashy");
     assert.notEqual(after.pid, before.pid);

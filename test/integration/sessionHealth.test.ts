@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { type Received, startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
 import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Session health through the public path: a paired instance's socket is frozen silently on the
 // simulated network (no close frame, no answers); the instance must notice and reconnect within
@@ -24,10 +25,12 @@ describe("session health end to end", () => {
   const headers = () => ({ "x-api-key": tenant.accountKey, "x-instance-id": INSTANCE });
   const status = () => json("GET", `${gateway}/session/status`, undefined, headers());
   const healthEvent = (state: string, reason?: string) => (delivery: Received) =>
-    delivery.json.eventType === "session_health" &&
+    delivery.json?.eventType === "session_health" &&
     delivery.json.eventData.state === state &&
     (reason === undefined ||
       (delivery.json.eventData.lastDisconnect as { reason?: string } | undefined)?.reason === reason);
+  const delivered = (match: (delivery: Received) => boolean, timeoutMs: number) =>
+    waitFor(() => receiver.received.find(match), "a session_health delivery", { timeoutMs });
 
   before(async () => {
     receiver = await startReceiver();
@@ -55,7 +58,7 @@ describe("session health end to end", () => {
     const health = paired.body.health as Health;
     assert.equal(health.reconnects, 0);
     assert.ok(health.lastReceivedAt, "the time of the last frame from WhatsApp");
-    await receiver.waitFor(healthEvent("healthy"), 30_000);
+    await delivered(healthEvent("healthy"), 30_000);
   });
 
   it("detects a silently frozen socket and reconnects within 60 s, with session_health webhooks", async () => {
@@ -83,14 +86,14 @@ describe("session health end to end", () => {
     console.log(`frozen socket detected and reconnected in ${recoveredInMs} ms`);
     assert.ok(recoveredInMs < 60_000);
 
-    const probing = await receiver.waitFor(healthEvent("probing"), 30_000);
-    const dropped = await receiver.waitFor(healthEvent("reconnecting", "unresponsive"), 30_000);
-    const back = await receiver.waitFor(
-      (d) => healthEvent("healthy")(d) && d.json.eventData.previousState === "reconnecting",
+    const probing = await delivered(healthEvent("probing"), 30_000);
+    const dropped = await delivered(healthEvent("reconnecting", "unresponsive"), 30_000);
+    const back = await delivered(
+      (d) => healthEvent("healthy")(d) && d.json?.eventData.previousState === "reconnecting",
       30_000,
     );
-    assert.equal(dropped.json.eventData.previousState, "probing");
-    assert.equal(dropped.json.instanceId, INSTANCE);
+    assert.equal(dropped.json?.eventData.previousState, "probing");
+    assert.equal(dropped.json?.instanceId, INSTANCE);
     assert.ok(probing && back);
   });
 });

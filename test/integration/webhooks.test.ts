@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createHmac, randomInt } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
+import { type Received, startReceiver } from "../support/receiver.js";
 import { adminDb, asUser, type DashboardUser, json, signUpAndSignIn, stack } from "../support/stack.js";
-import { createTenant, eventually, setAccountStatus, type Tenant } from "../support/tenants.js";
+import { createTenant, setAccountStatus, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // Webhooks end to end: events from a simulated phone and the dashboard's test event travel through
 // the events function, Cloud Tasks and the deliverwebhook handler to a real local receiver that
@@ -16,53 +16,39 @@ const SENTINEL = `sentinel-${randomInt(1e9)}-message-content`;
 const INSTANCE = "hooks-1";
 
 type Action = "ok" | "fail" | "reset" | "hang" | "gone";
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  verified: boolean;
-}
 
 /** A customer's receiver: verifies each request, then answers as `plan(webhookId, nth)` says. */
-async function startReceiver() {
+async function startCustomerReceiver() {
   let secrets: string[] = [];
   let plan: (webhookId: string, nth: number) => Action = () => "ok";
-  const received: Received[] = [];
-  const hanging = new Set<Socket>();
-  const server = createServer((req, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const verified = secrets.some((secret) => {
-        try {
-          new Webhook(secret).verify(body, req.headers as Record<string, string>);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      const id = String(req.headers["webhook-id"]);
-      received.push({ headers: req.headers, body, verified });
-      const action = plan(id, received.filter((r) => r.headers["webhook-id"] === id).length);
-      if (action === "ok") res.writeHead(verified ? 204 : 401).end();
-      else if (action === "fail") res.writeHead(503).end();
-      else if (action === "gone") res.writeHead(410).end();
-      else if (action === "reset") req.socket.resetAndDestroy();
-      else hanging.add(req.socket);
+  const verified = new WeakSet<Received>();
+  const receiver = await startReceiver((request, res) => {
+    const valid = secrets.some((secret) => {
+      try {
+        new Webhook(secret).verify(request.body, request.headers);
+        return true;
+      } catch {
+        return false;
+      }
     });
+    if (valid) verified.add(request);
+    const id = request.headers["webhook-id"];
+    const action = plan(String(id), receiver.received.filter((r) => r.headers["webhook-id"] === id).length);
+    if (action === "ok") res.writeHead(valid ? 204 : 401).end();
+    else if (action === "fail") res.writeHead(503).end();
+    else if (action === "gone") res.writeHead(410).end();
+    else if (action === "reset") res.socket?.resetAndDestroy();
+    // "hang": no answer until close() ends the connection.
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const withVerdict = (r: Received) => ({ ...r, verified: verified.has(r) });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    of: (webhookId: string) => received.filter((r) => r.headers["webhook-id"] === webhookId),
+    url: receiver.url,
+    received: () => receiver.received.map(withVerdict),
+    of: (webhookId: string) =>
+      receiver.received.filter((r) => r.headers["webhook-id"] === webhookId).map(withVerdict),
     setSecrets: (next: string[]) => (secrets = next),
     setPlan: (next: typeof plan) => (plan = next),
-    close: () => {
-      for (const socket of hanging) socket.destroy();
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: receiver.close,
   };
 }
 
@@ -83,7 +69,7 @@ type Delivery = {
 
 describe("signed, durable webhooks through the local stack", () => {
   let tenant: Tenant;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Awaited<ReturnType<typeof startCustomerReceiver>>;
   const user = (): DashboardUser => tenant.user;
   const instanceHeaders = () => ({ "x-api-key": tenant.instances[0]!.apiKey, "x-instance-id": INSTANCE });
   const webhook = (path: string) => `${dashboard}/v1/instances/${INSTANCE}/webhook/${path}`;
@@ -104,10 +90,10 @@ describe("signed, durable webhooks through the local stack", () => {
     states = ["delivered", "exhausted", "disabled"],
     timeoutMs = 60_000,
   ) {
-    const found = await eventually(
+    const found = await waitFor(
       async () => (await deliveries()).items.find((item) => item.id === deliveryId),
-      (item) => !!item && states.includes(item.state),
-      timeoutMs,
+      "found",
+      { until: (item) => !!item && states.includes(item.state), timeoutMs },
     );
     const hint = "retries need WSAPI_WEBHOOK_SCHEDULE_SCALE=0.0001 in the stack";
     assert.ok(found && states.includes(found.state), `delivery ended ${found?.state} (${hint})`);
@@ -121,7 +107,7 @@ describe("signed, durable webhooks through the local stack", () => {
   }
 
   before(async () => {
-    receiver = await startReceiver();
+    receiver = await startCustomerReceiver();
     tenant = await createTenant("webhooks", [INSTANCE]);
     const settings = await json(
       "PUT",
@@ -157,33 +143,34 @@ describe("signed, durable webhooks through the local stack", () => {
     await new Promise((resolve) => setTimeout(resolve, 5_500));
     const phone = `1555${randomInt(1e6, 1e7)}`;
     const contact = `1556${randomInt(1e6, 1e7)}`;
-    const linked = await eventually(
+    const linked = await waitFor(
       async () => {
         const qr = await json("GET", `${gateway}/session/qr/text`, undefined, instanceHeaders());
         if (qr.status !== 200) return qr.status;
         return (await json("POST", `${simulator}/v1/phones/${phone}/link`, { qr: qr.body.code })).status;
       },
-      (status) => status === 200,
+      "linked",
+      { until: (status) => status === 200 },
     );
     assert.equal(
       linked,
       200,
       "no QR to scan: is the instance connected to the simulator and the control plane?",
     );
-    await eventually(
-      async () => receiver.received.some((r) => JSON.parse(r.body).eventType === "logged_in"),
-      Boolean,
+    await waitFor(
+      async () => receiver.received().some((r) => JSON.parse(r.body).eventType === "logged_in"),
+      "the logged_in webhook",
     );
     assert.equal(
       (await json("POST", `${simulator}/v1/phones/${contact}/messages`, { to: phone, text: SENTINEL }))
         .status,
       201,
     );
-    const message = await eventually(
-      async () => receiver.received.find((r) => r.body.includes(SENTINEL)),
-      (found) => !!found,
+    const message = await waitFor(
+      async () => receiver.received().find((r) => r.body.includes(SENTINEL)),
+      "the message webhook",
     );
-    const seen = receiver.received.map((r) => JSON.parse(r.body).eventType);
+    const seen = receiver.received().map((r) => JSON.parse(r.body).eventType);
     assert.ok(message, `the message never arrived; the receiver got ${seen.join(", ")}`);
     assert.ok(message.verified);
     assert.equal(JSON.parse(message!.body).eventType, "message");
@@ -300,11 +287,10 @@ describe("signed, durable webhooks through the local stack", () => {
   }, async () => {
     receiver.setPlan((_id, nth) => (nth === 1 ? "hang" : "ok"));
     const { deliveryId, eventId } = await sendTest();
-    await eventually(
-      async () => receiver.of(eventId).length,
-      (count) => count === 1,
-      30_000,
-    );
+    await waitFor(async () => receiver.of(eventId).length, "the first (hanging) attempt", {
+      until: (count) => count === 1,
+      timeoutMs: 30_000,
+    });
     const { uid } = user();
     await setAccountStatus(uid, "suspended");
     try {
@@ -326,11 +312,10 @@ describe("signed, durable webhooks through the local stack", () => {
         .doc(INSTANCE)
         .collection("deliveries")
         .doc(deliveryId);
-      const cancelled = await eventually(
-        async () => (await record.get()).data(),
-        (data) => data?.state === "cancelled",
-        60_000,
-      );
+      const cancelled = await waitFor(async () => (await record.get()).data(), "cancelled", {
+        until: (data) => data?.state === "cancelled",
+        timeoutMs: 60_000,
+      });
       assert.equal(cancelled?.state, "cancelled", JSON.stringify(cancelled));
       assert.match(String(cancelled?.reason), /suspended/);
       assert.equal(cancelled?.nextAttemptAt, null);

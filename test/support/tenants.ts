@@ -1,4 +1,5 @@
 import { adminDb, asUser, type DashboardUser, json, signUpAndSignIn, stack } from "./stack.js";
+import { waitFor } from "./wait.js";
 
 // Tenants with running instances, for gateway and isolation tests.
 export interface Tenant {
@@ -17,29 +18,26 @@ export async function accountKeyOf(user: DashboardUser): Promise<string> {
   return String(revealed.body.apiKey);
 }
 
-/** Polls until `check` passes or the bound runs out; returns the last value either way. */
+/** The old name of waitFor, kept until gatewaySecurity.test.ts (changed on another branch) uses waitFor. */
 export async function eventually<T>(
   probe: () => Promise<T>,
   check: (value: T) => boolean,
   timeoutMs = 30_000,
 ) {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!check(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await probe();
-  }
-  return value;
+  return waitFor(probe, "the condition", { until: check, timeoutMs });
 }
 
 export async function waitRunning(accountKey: string, instanceId: string) {
-  const detail = await eventually(
+  const detail = await waitFor(
     () =>
       json("GET", `${stack().gateway}/account/instances/${instanceId}`, undefined, {
         "x-api-key": accountKey,
       }),
-    (response) => response.body.status === "unpaired" || response.body.status === "connected",
-    60_000,
+    "detail",
+    {
+      until: (response) => response.body.status === "unpaired" || response.body.status === "connected",
+      timeoutMs: 60_000,
+    },
   );
   if (detail.body.status !== "unpaired" && detail.body.status !== "connected") {
     throw new Error(`instance ${instanceId} did not start: ${JSON.stringify(detail.body)}`);
@@ -85,17 +83,18 @@ export async function pairInstance(accountKey: string, instanceId: string, phone
   const { gateway, simulator } = stack();
   const headers = { "x-api-key": accountKey, "x-instance-id": instanceId };
   // A fresh instance needs a moment to reach the network before it can show a QR.
-  const qr = await eventually(
+  const qr = await waitFor(
     () => json("GET", `${gateway}/session/qr/text`, undefined, headers),
-    (r) => r.status !== 503,
-    90_000,
+    "a QR from the instance",
+    { until: (r) => r.status !== 503, timeoutMs: 90_000 },
   );
   if (qr.status !== 200) throw new Error(`no QR for ${instanceId}: ${JSON.stringify(qr.body)}`);
   const linked = await json("POST", `${simulator}/v1/phones/${phone}/link`, { qr: qr.body.code });
   if (linked.status !== 200) throw new Error(`linking ${phone} failed: ${JSON.stringify(linked.body)}`);
-  const status = await eventually(
+  const status = await waitFor(
     () => json("GET", `${gateway}/session/status`, undefined, headers),
-    (r) => r.body.isLoggedIn === true,
+    "the instance to log in",
+    { until: (r) => r.body.isLoggedIn === true },
   );
   if (status.body.isLoggedIn !== true) throw new Error(`${instanceId} never logged in`);
 }

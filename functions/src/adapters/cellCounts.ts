@@ -1,6 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { chooseCell as placeInCell } from "../core/placement.js";
-import type { Cell } from "../core/runtime.js";
+import type { Cell } from "../core/ports/runtime.js";
 import { RUNTIMES } from "./firestore/instanceStore.js";
 
 // Counts runtimes per cell and applies the placement policy. The top-level runtimes index carries

@@ -1,7 +1,7 @@
 import type { v2 } from "@google-cloud/run";
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { type Clock, systemClock } from "../core/ports.js";
-import type { Cell, InstanceRuntime, InstanceRuntimeSpec, RuntimeStatus } from "../core/runtime.js";
+import { type Clock, systemClock } from "../core/ports/clock.js";
+import type { Cell, InstanceRuntime, InstanceRuntimeSpec, RuntimeStatus } from "../core/ports/runtime.js";
 import {
   ALREADY_EXISTS,
   apiError,

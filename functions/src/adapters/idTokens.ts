@@ -10,7 +10,7 @@ export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 const STALE_GRACE_MS = 60_000;
 const FETCH_TIMEOUT_MS = 5_000;
 
-export interface IdTokens {
+interface IdTokens {
   /** A token for this audience (a service URL's origin); throws IdTokenUnavailable. */
   get(audience: string): Promise<string>;
   /** Drops the cached token, e.g. after the service refused it. */
@@ -26,7 +26,7 @@ export class IdTokenUnavailable extends Error {
   }
 }
 
-export interface IdTokenCacheOptions {
+interface IdTokenCacheOptions {
   now?: () => number;
   refreshBeforeMs?: number;
   timeoutMs?: number;

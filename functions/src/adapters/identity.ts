@@ -1,6 +1,6 @@
 import type { Auth } from "firebase-admin/auth";
 import { ApiError } from "../core/errors.js";
-import type { Identity } from "../core/ports.js";
+import type { Identity } from "../core/ports/accounts.js";
 
 function authErrorCode(error: unknown): string {
   return typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";

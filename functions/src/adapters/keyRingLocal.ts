@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { KeyRing } from "../core/ports.js";
+import type { KeyRing } from "../core/ports/keyRing.js";
 
 // Local key ring: the git-ignored secret file holds {"current": n, "keys": {"n": base64(32 bytes)}}.
 const keyRingSchema = z.object({

@@ -1,5 +1,5 @@
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import type { KeyRing } from "../core/ports.js";
+import type { KeyRing } from "../core/ports/keyRing.js";
 
 // Each enabled version of one Secret Manager secret is a data key; the newest encrypts.
 // Versions are immutable, so a key once read is cached for the life of the process.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { InstanceRuntime, RuntimeStatus } from "../core/runtime.js";
+import type { InstanceRuntime, RuntimeStatus } from "../core/ports/runtime.js";
 import { deployment, serviceAccountEmail } from "../deployment.js";
 
 // The local runtime adapter: drives the stack's supervisor, which runs one process per instance

@@ -6,9 +6,10 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import { type AuthFailureLimiter, RECENTLY_VALID_TTL_MS } from "../core/keyVerifier.js";
+import { RECENTLY_VALID_TTL_MS } from "../core/keyVerifier.js";
 import type { LogEvents } from "../core/logs.js";
-import { systemClock } from "../core/ports.js";
+import type { AuthFailureLimiter } from "../core/ports/accounts.js";
+import { systemClock } from "../core/ports/clock.js";
 import { TtlCache } from "../core/ttlCache.js";
 import type { RateLimiter, RateLimitResult } from "../http/api/deps.js";
 
@@ -21,7 +22,7 @@ import type { RateLimiter, RateLimitResult } from "../http/api/deps.js";
 export const INSURANCE_MAX_KEYS = 10_000;
 
 /** A RateLimiterMemory whose key count is bounded and which reports each use (= Redis failed). */
-export class BoundedMemoryLimiter extends RateLimiterMemory {
+class BoundedMemoryLimiter extends RateLimiterMemory {
   constructor(
     options: { points: number; duration: number; keyPrefix: string },
     private readonly maxKeys: number,
@@ -212,7 +213,7 @@ export function memoryRateLimiter(): RateLimiter {
 }
 
 /** Failed authentications allowed per client address per minute before unknown keys get 429. */
-export const AUTH_FAILURES_PER_MINUTE = 30;
+const AUTH_FAILURES_PER_MINUTE = 30;
 
 /**
  * core/keyVerifier.ts's failure limiter on the shared store, keyed by an HMAC of the address. Digests

@@ -1,6 +1,7 @@
 import { ApiError } from "./errors.js";
 import { deleteInstance, type InstanceDeps } from "./instanceService.js";
-import type { Clock } from "./ports.js";
+import type { AccountDeletionStore } from "./ports/accounts.js";
+import type { Clock } from "./ports/clock.js";
 
 // Deleting an account really deletes it, as one resumable, idempotent job keyed by the uid.
 //
@@ -37,22 +38,6 @@ export function nextAccountDeletionStep(record: AccountDeletionRecord): AccountD
   if (record.documentsErasedAt === undefined) return { kind: "eraseDocuments" };
   if (record.authUserDeletedAt === undefined) return { kind: "deleteAuthUser" };
   return { kind: "finish" };
-}
-
-export interface AccountDeletionStore {
-  /**
-   * In one transaction: removes the account's and its instances' apiKeys documents and writes the
-   * job's record (kept as it is when the job already runs). Answers the digests that stopped resolving,
-   * and no record when nothing names the account and no job runs (it was deleted already).
-   */
-  begin(uid: string, now: number): Promise<{ record?: AccountDeletionRecord; digests: string[] }>;
-  get(uid: string): Promise<AccountDeletionRecord | undefined>;
-  update(uid: string, patch: Partial<AccountDeletionRecord>): Promise<void>;
-  remove(uid: string): Promise<void>;
-  /** The ids of the account's remaining instances. */
-  instanceIds(uid: string): Promise<string[]>;
-  /** Deletes every document that names the account (idempotent). */
-  eraseDocuments(uid: string): Promise<void>;
 }
 
 export interface AccountDeletionDeps {

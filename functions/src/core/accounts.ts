@@ -2,12 +2,14 @@ import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
 import type { LogEvents } from "./logs.js";
-import type { AccountStore, Clock, KeyRing, Plan, StoredKey } from "./ports.js";
-import type { TtlCache } from "./ttlCache.js";
+import type { AccountStore, Plan, StoredKey } from "./ports/accounts.js";
+import type { Clock } from "./ports/clock.js";
+import type { KeyRing } from "./ports/keyRing.js";
+import { TtlCache } from "./ttlCache.js";
 
-export const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };
+const DEFAULT_PLAN: Plan = { id: "free", instanceLimit: 2, requestsPerMinute: 120 };
 
-export const ACCOUNT_KEY_FIELD = { collection: "accountSecrets", field: "apiKey" } as const;
+const ACCOUNT_KEY_FIELD = { collection: "accountSecrets", field: "apiKey" } as const;
 
 export interface AccountDeps {
   store: AccountStore;
@@ -115,6 +117,13 @@ export function emailVerificationCheck(
     else authority.misses.set(uid, true);
     return verified;
   };
+}
+
+/** Whether an account is active, remembered 5 s: suspension stops deliveries within that bound, as for API keys. */
+export function accountActiveCheck(store: Pick<AccountStore, "getAccount">, clock: Clock) {
+  const active = new TtlCache<boolean>(5_000, 50_000, clock);
+  return (accountId: string) =>
+    active.getOrLoad(accountId, async () => (await store.getAccount(accountId))?.status === "active");
 }
 
 export const EMAIL_NOT_VERIFIED_DETAIL =

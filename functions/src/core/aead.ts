@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { KeyRing } from "./ports.js";
+import type { KeyRing } from "./ports/keyRing.js";
 
 // Envelope: "v1.<keyVersion>.<iv>.<ciphertext>.<tag>" (base64url parts).
 // AAD binds the ciphertext to collection/doc/field so it cannot be moved to another document.
@@ -7,7 +7,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const ENVELOPE = /^v1\.(\d{1,9})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]{22})$/;
 
-export interface AeadContext {
+interface AeadContext {
   collection: string;
   docId: string;
   field: string;

@@ -1,17 +1,14 @@
 import type { EventEnvelope } from "@wsapi/contracts/events";
 import { SESSION_EVENT_TYPES } from "@wsapi/contracts/events";
 import type { Instance, InstanceDefaults } from "./instances.js";
-import type { Clock, InstanceStore } from "./ports.js";
+import type { Clock } from "./ports/clock.js";
+import type { InstanceStore } from "./ports/instances.js";
+import type { WebhookQueue } from "./ports/webhooks.js";
 
 // What happens to events an instance reports: device status is recorded (metadata only), the
 // instance's filters (or the account defaults) decide which are delivered, and each delivery is
 // handed to the webhook queue. Message content is never written anywhere here. A suspended
 // account's events are accepted (so its instances do not retry them) and delivered nowhere.
-export interface WebhookQueue {
-  /** Enqueues one delivery per event; duplicates (same event id and endpoint) are dropped. */
-  enqueue(instance: Instance, webhookUrl: string, events: EventEnvelope[]): Promise<void>;
-}
-
 export interface IngestDeps {
   instances: InstanceStore;
   /** False for a suspended (or deleted) account; may be cached for a few seconds. */
@@ -28,7 +25,7 @@ export function effectiveDelivery(instance: Instance, defaults: InstanceDefaults
   return { webhookUrl, filters: filters && filters.length > 0 ? new Set(filters) : undefined };
 }
 
-export function passesFilters(eventType: string, filters: Set<string> | undefined): boolean {
+function passesFilters(eventType: string, filters: Set<string> | undefined): boolean {
   return !filters || filters.has(eventType) || (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
 }
 

@@ -1,7 +1,9 @@
 import { createHash, createHmac } from "node:crypto";
 import { decrypt, encrypt } from "./aead.js";
 import { ApiError } from "./errors.js";
-import type { Clock, KeyRing } from "./ports.js";
+import type { Clock } from "./ports/clock.js";
+import type { IdempotencyStore } from "./ports/idempotency.js";
+import type { KeyRing } from "./ports/keyRing.js";
 
 // Idempotency-Key on mutating instance calls (our documented extension, Stripe's semantics): the
 // same key with the same request within 24 h replays the first answer (same message id, same
@@ -21,27 +23,6 @@ export const CLAIM_STALE_MS = 90_000;
 export const DUPLICATE_WAIT_MS = 30_000;
 const POLL_MS = 250;
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-export interface IdempotencyRecord {
-  requestDigest: string;
-  claimedAt: number;
-  expireAt: Date;
-  status?: number;
-  contentType?: string;
-  /** AES-GCM envelope of the answer body (AAD idempotencyKeys/{id}#body). */
-  body?: string;
-}
-
-export interface IdempotencyStore {
-  /**
-   * Writes `record` unless a record exists that was claimed at or after `staleBefore`; answers that
-   * record, or undefined when the caller now holds the claim.
-   */
-  claim(id: string, record: IdempotencyRecord, staleBefore: number): Promise<IdempotencyRecord | undefined>;
-  get(id: string): Promise<IdempotencyRecord | undefined>;
-  complete(id: string, answer: Pick<IdempotencyRecord, "status" | "contentType" | "body">): Promise<void>;
-  release(id: string): Promise<void>;
-}
 
 export interface IdempotencyDeps {
   idempotency: IdempotencyStore;

@@ -1,5 +1,6 @@
-import type { Clock } from "./ports.js";
-import type { Cell, InstanceRuntime } from "./runtime.js";
+import type { Clock } from "./ports/clock.js";
+import type { InstanceDeletionStore } from "./ports/instances.js";
+import type { Cell, InstanceRuntime } from "./ports/runtime.js";
 
 // Deleting an instance really deletes it, as one resumable job keyed by the runtime id.
 //
@@ -35,7 +36,7 @@ export const SETTLE_MS = 20_000;
 /** The reconciler resumes a job whose task seems lost after this long. */
 export const RESUME_AFTER_MS = 2 * 60_000;
 /** Documents deleted per batch of the delivery data sweep. */
-export const SWEEP_PAGE = 100;
+const SWEEP_PAGE = 100;
 
 export type LogoutOutcome =
   /** The device was unlinked on the phone. */
@@ -57,7 +58,7 @@ export interface DeletionRecord {
   deliveryDataDeletedAt?: number;
 }
 
-export type TeardownStep =
+type TeardownStep =
   | { kind: "wait"; until: number; why: string }
   | { kind: "removeRuntime" }
   | { kind: "deleteSessionState" }
@@ -83,19 +84,7 @@ export function nextTeardownStep(record: DeletionRecord, now: number): TeardownS
 /** Whether the reconciler should run a job itself (its task is overdue). */
 export const isStalled = (record: DeletionRecord, now: number) => now >= record.requestedAt + RESUME_AFTER_MS;
 
-export interface InstanceDeletionStore {
-  get(runtimeId: string): Promise<DeletionRecord | undefined>;
-  /** Every unfinished job, for the reconciler. */
-  list(): AsyncIterable<DeletionRecord>;
-  /** Records progress; a finished (removed) job stays removed. */
-  update(runtimeId: string, patch: Partial<DeletionRecord>): Promise<void>;
-  remove(runtimeId: string): Promise<void>;
-  deleteSessionState(runtimeId: string): Promise<void>;
-  /** One page of the instance's delivery data; 0 when none is left. */
-  deleteDeliveryData(accountId: string, instanceId: string, limit: number): Promise<number>;
-}
-
-export interface TeardownDeps {
+interface TeardownDeps {
   deletions: InstanceDeletionStore;
   runtime: InstanceRuntime;
   cells: Cell[];
@@ -104,7 +93,7 @@ export interface TeardownDeps {
 }
 
 /** Thrown so that Cloud Tasks runs the teardown again later. */
-export class TeardownPendingError extends Error {
+class TeardownPendingError extends Error {
   constructor(runtimeId: string, why: string) {
     super(`teardown of ${runtimeId} waits: ${why}`);
     this.name = "TeardownPendingError";
@@ -113,7 +102,7 @@ export class TeardownPendingError extends Error {
 
 const LOGOUT_POLL_MS = 1_000;
 /** A task never sleeps longer than this; beyond it, it fails and Cloud Tasks retries it. */
-export const MAX_TEARDOWN_WAIT_MS = 40_000;
+const MAX_TEARDOWN_WAIT_MS = 40_000;
 
 async function sweepDeliveryData(deps: TeardownDeps, record: DeletionRecord) {
   while ((await deps.deletions.deleteDeliveryData(record.accountId, record.instanceId, SWEEP_PAGE)) > 0);

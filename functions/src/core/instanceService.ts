@@ -4,7 +4,7 @@ import { EMAIL_NOT_VERIFIED_DETAIL } from "./accounts.js";
 import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
-import type { InstanceDeletionStore, LogoutOutcome } from "./instanceDeletion.js";
+import type { LogoutOutcome } from "./instanceDeletion.js";
 import {
   defaultSettings,
   type Instance,
@@ -14,18 +14,14 @@ import {
   newInstanceId,
   newRuntimeId,
 } from "./instances.js";
-import type { AccountStore, Clock, InstanceStore, KeyRing, Plan, StoredKey } from "./ports.js";
+import type { AccountStore, Plan, StoredKey } from "./ports/accounts.js";
+import type { Clock } from "./ports/clock.js";
+import type { InstanceDeletionStore, InstanceStore, Provisioner } from "./ports/instances.js";
+import type { KeyRing } from "./ports/keyRing.js";
 
 // Instance use-cases shared by the account API (api function) and the dashboard API.
 export const INSTANCE_SECRETS = "instanceSecrets";
 export const ACCOUNT_SECRETS = "accountSecrets";
-
-/** Asks for the runtime of an instance to be created, updated or removed (a Cloud Task). */
-export interface Provisioner {
-  provision(runtimeId: string): Promise<void>;
-  teardown(runtimeId: string, cellId?: string): Promise<void>;
-  restart(runtimeId: string): Promise<void>;
-}
 
 export interface InstanceDeps {
   instances: InstanceStore;

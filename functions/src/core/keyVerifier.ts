@@ -1,7 +1,14 @@
 import { planFor } from "./accounts.js";
 import { apiKeyDigest, isWellFormedApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
-import type { AccountStatus, AccountStore, ApiKeyRecord, Clock, Plan } from "./ports.js";
+import type {
+  AccountStatus,
+  AccountStore,
+  ApiKeyRecord,
+  AuthFailureLimiter,
+  Plan,
+} from "./ports/accounts.js";
+import type { Clock } from "./ports/clock.js";
 import { TtlCache } from "./ttlCache.js";
 
 /** Who a request acts as once its key is verified. */
@@ -19,23 +26,6 @@ export const KEY_CACHE_TTL_MS = 5_000;
 export const MISS_CACHE_MAX = 10_000;
 /** How long a key verified as valid may skip its address's failure block (it still costs a lookup). */
 export const RECENTLY_VALID_TTL_MS = 10 * 60_000;
-
-/**
- * Failed authentications per client address, on the shared store. Consulted only for keys that are
- * not cached as valid, and before any store read, so a flood of forged keys costs no Firestore read
- * once its address is blocked.
- */
-export interface AuthFailureLimiter {
-  /**
-   * Seconds until the address may try unknown keys again; 0 when it is not blocked, or when `digest`
-   * was verified as valid lately on any function instance (so a real key is never locked out).
-   */
-  blockedFor(address: string, digest: string): Promise<number>;
-  /** Counts one failed authentication: a well-formed key looked up and found unknown or revoked. */
-  record(address: string): Promise<void>;
-  /** Marks a digest as verified valid (shared with every instance, for RECENTLY_VALID_TTL_MS). */
-  validated(digest: string): Promise<void>;
-}
 
 export class ApiKeyVerifier {
   private readonly hits: TtlCache<Principal>;

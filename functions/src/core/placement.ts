@@ -1,8 +1,8 @@
-import type { Cell } from "./runtime.js";
+import type { Cell } from "./ports/runtime.js";
 
 // Where a new instance service goes. Pure: the caller counts the services in each cell.
 
-export type Placement = { ok: true; cell: Cell } | { ok: false; reason: "no-cells" | "all-cells-full" };
+type Placement = { ok: true; cell: Cell } | { ok: false; reason: "no-cells" | "all-cells-full" };
 
 interface Candidate {
   cell: Cell;

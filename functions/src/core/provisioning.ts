@@ -1,11 +1,13 @@
 import { INSTANCE_ENV } from "@wsapi/contracts/env";
 import { decryptText } from "./aead.js";
-import { type InstanceDeletionStore, isStalled, runTeardown } from "./instanceDeletion.js";
+import { isStalled, runTeardown } from "./instanceDeletion.js";
 import { INSTANCE_SECRETS } from "./instanceService.js";
 import type { Instance, RuntimeRecord } from "./instances.js";
 import type { Logger } from "./logs.js";
-import type { Clock, InstanceStore, KeyRing } from "./ports.js";
-import type { Cell, InstanceRuntime, RuntimeStatus } from "./runtime.js";
+import type { Clock } from "./ports/clock.js";
+import type { InstanceDeletionStore, InstanceStore } from "./ports/instances.js";
+import type { KeyRing } from "./ports/keyRing.js";
+import type { Cell, InstanceRuntime, RuntimeStatus } from "./ports/runtime.js";
 import { runtimeDetailCode } from "./runtimeDetail.js";
 
 // Brings runtimes in line with Firestore: the provisioning task handler and the reconciler.

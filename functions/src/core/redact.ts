@@ -11,7 +11,7 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]*\.?[0-9A-Za-z_-]*/g, "[redacted-jwt]"],
 ];
 
-export function redactString(value: string): string {
+function redactString(value: string): string {
   return maskPersonalData(
     SECRET_PATTERNS.reduce((text, [pattern, mask]) => text.replace(pattern, mask), value),
   );

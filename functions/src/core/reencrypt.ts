@@ -1,5 +1,5 @@
 import { decrypt, encrypt, envelopeKeyVersion } from "./aead.js";
-import type { CiphertextStore, KeyRing } from "./ports.js";
+import type { CiphertextStore, KeyRing } from "./ports/keyRing.js";
 
 /** Every encrypted field in the system, so one job can move all of them to the current key. */
 export interface EncryptedField {

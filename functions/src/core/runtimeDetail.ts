@@ -1,4 +1,4 @@
-import type { RuntimeState } from "./runtime.js";
+import type { RuntimeState } from "./ports/runtime.js";
 
 // What customers learn about a runtime problem: one code from a small closed set and its fixed
 // phrase. The provider's own text (Cloud Run condition messages, a process's exit) can name
@@ -13,7 +13,7 @@ export const RUNTIME_DETAILS = {
   unknown: "The instance's runtime reported a problem.",
 } as const;
 
-export type RuntimeDetailCode = keyof typeof RUNTIME_DETAILS;
+type RuntimeDetailCode = keyof typeof RUNTIME_DETAILS;
 
 const RULES: Array<[RegExp, RuntimeDetailCode]> = [
   [/\b(image|pull|manifest|artifact|registry|digest)\b/i, "image_unavailable"],

@@ -1,4 +1,4 @@
-import type { Clock } from "./ports.js";
+import type { Clock } from "./ports/clock.js";
 
 /** A bounded map whose entries expire: key verification (hits and misses), instances, secrets. */
 export class TtlCache<V> {

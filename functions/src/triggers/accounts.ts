@@ -1,10 +1,10 @@
 import { onUserDeleted } from "firebase-functions/v2/identity";
 import { placement } from "../deployment.js";
-import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
+import { gatewaySecrets, lazy, readConfig } from "./runtime.js";
 
 const loadDeletion = lazy(async () => {
-  const { buildAccountDeletionDeps } = await import("../composition.js");
-  return buildAccountDeletionDeps(await runtimeConfig());
+  const { buildAccountDeletionDeps } = await import("../composition/accountDeletion.js");
+  return buildAccountDeletionDeps(readConfig(gatewaySecrets));
 });
 
 // A user deleted in Firebase Authentication (console, Admin SDK, DELETE /v1/account's last step)

@@ -1,14 +1,14 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { lazy, limitedSecrets, runtimeConfig } from "./runtime.js";
+import { lazy, limitedSecrets, readConfig } from "./runtime.js";
 
 const loadApi = lazy(async () => {
   const [{ buildApiDeps }, { createApiApp }] = await Promise.all([
-    import("../composition.js"),
+    import("../composition/api.js"),
     import("../http/api/app.js"),
   ]);
-  const app = createApiApp(await buildApiDeps(await runtimeConfig()));
+  const app = createApiApp(await buildApiDeps(readConfig(limitedSecrets)));
   return (request: Request) => app.fetch(request);
 });
 

@@ -1,14 +1,14 @@
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
-import type { AccountStore } from "../core/ports.js";
+import type { AccountStore } from "../core/ports/accounts.js";
 import { placement } from "../deployment.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { accountSecrets, lazy, readConfig } from "./runtime.js";
 
 // Firebase Auth gives blocking functions 7 s in all; a slow Firestore must not use them up.
 const STORE_DEADLINE_MS = 5_000;
 
 const loadAccounts = lazy(async () => {
-  const { buildAccountDeps } = await import("../composition.js");
-  return (await buildAccountDeps(await runtimeConfig(), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
+  const { buildCore } = await import("../composition/bootstrap.js");
+  return (await buildCore(readConfig(accountSecrets), { storeDeadlineMs: STORE_DEADLINE_MS })).deps;
 });
 
 /** The one place password sign-ups are refused: they must go through POST /v1/signup and its policy. */

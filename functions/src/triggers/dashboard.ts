@@ -1,14 +1,14 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { lazy, limitedSecrets, runtimeConfig } from "./runtime.js";
+import { lazy, limitedSecrets, readConfig } from "./runtime.js";
 
 const loadDashboard = lazy(async () => {
   const [{ buildDashboardDeps }, { createDashboardApp }] = await Promise.all([
-    import("../composition.js"),
+    import("../composition/dashboard.js"),
     import("../http/dashboard/app.js"),
   ]);
-  const app = createDashboardApp(await buildDashboardDeps(await runtimeConfig()));
+  const app = createDashboardApp(await buildDashboardDeps(readConfig(limitedSecrets)));
   return (request: Request) => app.fetch(request);
 });
 

@@ -1,14 +1,14 @@
 import { onRequest } from "firebase-functions/v2/https";
 import { placement } from "../deployment.js";
 import { functionsHandler } from "../http/common/fromFunctions.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { accountSecrets, lazy, readConfig } from "./runtime.js";
 
 const loadEvents = lazy(async () => {
   const [{ buildEventsDeps }, { createEventsApp }] = await Promise.all([
-    import("../composition.js"),
+    import("../composition/events.js"),
     import("../http/events/app.js"),
   ]);
-  const app = createEventsApp(await buildEventsDeps(await runtimeConfig()));
+  const app = createEventsApp(await buildEventsDeps(readConfig(accountSecrets)));
   return (request: Request) => app.fetch(request);
 });
 

@@ -3,11 +3,11 @@ import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { z } from "zod";
 import type { ProvisioningDeps } from "../core/provisioning.js";
 import { placement, taskQueueOptions } from "../deployment.js";
-import { gatewaySecrets, lazy, runtimeConfig } from "./runtime.js";
+import { gatewaySecrets, lazy, readConfig } from "./runtime.js";
 
 const loadProvisioning = lazy(async () => {
-  const { buildProvisioningDeps } = await import("../composition.js");
-  return buildProvisioningDeps(await runtimeConfig());
+  const { buildProvisioningDeps } = await import("../composition/provisioning.js");
+  return buildProvisioningDeps(readConfig(gatewaySecrets));
 });
 
 const provisionTask = z.object({

@@ -1,15 +1,11 @@
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { isEmulated } from "../config.js";
 import { placement, taskQueueOptions } from "../deployment.js";
-import { accountSecrets, lazy, runtimeConfig } from "./runtime.js";
+import { accountSecrets, lazy, readConfig } from "./runtime.js";
 
 const loadWorker = lazy(async () => {
-  const [{ buildAccountDeps }, { buildWebhookWorkerDeps }] = await Promise.all([
-    import("../composition.js"),
-    import("../webhookComposition.js"),
-  ]);
-  const config = await runtimeConfig();
-  return buildWebhookWorkerDeps(await buildAccountDeps(config), config);
+  const { buildWebhookWorkerDeps } = await import("../composition/webhooks.js");
+  return buildWebhookWorkerDeps(readConfig(accountSecrets));
 });
 
 // One task = one attempt; the retry schedule lives in our own tasks (see core/webhooks/worker.ts).

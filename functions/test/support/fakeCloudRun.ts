@@ -45,7 +45,7 @@ type FakeOperation = {
   serviceName: string;
   error?: OperationError;
 };
-export type FakeSecret = { labels: unknown; replication: unknown; versions: Buffer[]; policy?: unknown };
+type FakeSecret = { labels: unknown; replication: unknown; versions: Buffer[]; policy?: unknown };
 type HttpError = Error & { status: number; grpcStatus: string };
 
 const httpError = (status: number, grpcStatus: string, message: string): HttpError =>
@@ -65,8 +65,6 @@ function canonical(value: unknown): unknown {
   }
   return value === "" || value === 0 || value === false || value === null ? undefined : value;
 }
-
-export const httpErrorOf = httpError;
 
 export class FakeCloudRun {
   readonly requests: RecordedRequest[] = [];

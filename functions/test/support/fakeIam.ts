@@ -11,7 +11,7 @@ type HttpError = Error & { status: number; grpcStatus: string };
 const httpError = (status: number, grpcStatus: string, message: string): HttpError =>
   Object.assign(new Error(message), { status, grpcStatus });
 
-export interface FakeAccount {
+interface FakeAccount {
   email: string;
   projectId: string;
   displayName?: string;

@@ -6,11 +6,11 @@ import { ensureAccount, revealAccountKey } from "../../src/core/accounts.js";
 import type { Instance } from "../../src/core/instances.js";
 import { ApiKeyVerifier } from "../../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../src/core/logs.js";
-import { systemClock } from "../../src/core/ports.js";
+import { systemClock } from "../../src/core/ports/clock.js";
 import { createApiApp } from "../../src/http/api/app.js";
 import type { ForwardDeps } from "../../src/http/common/instanceForward.js";
-import { fakeClock, memoryAccountStore, memoryKeyRing } from "../memoryStores.js";
 import { memoryIdempotencyStore } from "./memoryIdempotency.js";
+import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
 
 export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "idToken" | "forward"> {
   accountId: string;

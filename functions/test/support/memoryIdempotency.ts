@@ -1,4 +1,4 @@
-import type { IdempotencyRecord, IdempotencyStore } from "../../src/core/idempotency.js";
+import type { IdempotencyRecord, IdempotencyStore } from "../../src/core/ports/idempotency.js";
 
 /** idempotencyKeys in memory, with Firestore's semantics (claims decided one at a time). */
 export function memoryIdempotencyStore(): IdempotencyStore & { records: Map<string, IdempotencyRecord> } {

@@ -31,7 +31,7 @@ export interface CallSite {
   method: string;
 }
 
-export interface Recording {
+interface Recording {
   db: Firestore;
   shapes: QueryShape[];
   sites: CallSite[];

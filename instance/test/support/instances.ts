@@ -8,11 +8,11 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { EgressMode } from "@wsapi/contracts/egress";
 import { INSTANCE_ENV } from "@wsapi/contracts/env";
+import { waitFor } from "../../../test/support/wait.js";
 import type { InstanceConfig } from "../../src/config.js";
 import { silentLogs } from "../../src/logs.js";
 import { type RunningInstance, startInstance } from "../../src/runtime.js";
 import { type GatewayKeys, gatewayToken } from "./keys.js";
-import { waitFor } from "./wait.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 

@@ -1,11 +1,11 @@
 // A whole test world: simulator, control-plane stub and in-process instances on real sockets.
 import type { EventEnvelope } from "@wsapi/contracts/events";
+import { waitFor } from "../../../test/support/wait.js";
 import type { RunningInstance } from "../../src/runtime.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/server.js";
 import { type ControlPlaneStub, startControlPlane } from "./control-plane.js";
 import { InstanceClient, startTestInstance } from "./instances.js";
 import { type GatewayKeys, generateGatewayKeys, newInstanceSecret } from "./keys.js";
-import { waitFor } from "./wait.js";
 
 export type EventMatch = (data: Record<string, unknown>) => boolean;
 

@@ -63,7 +63,7 @@ function redactValues(text: string, secrets: readonly string[]): string {
   return redacted;
 }
 
-export interface ApiErrorContext {
+interface ApiErrorContext {
   /** Values that must never appear in the message, in plain or base64 form. */
   secrets?: readonly string[];
   operation?: string;

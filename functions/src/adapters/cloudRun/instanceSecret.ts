@@ -6,7 +6,7 @@ import { PROPAGATION_DELAYS_MS, whileAccountPropagates } from "./serviceAccounts
 // The per-instance runtime secret lives in Secret Manager; the Cloud Run spec only references it,
 // so the value never travels in a Cloud Run request and only the instance's account can read it.
 
-export interface InstanceSecretSpec {
+interface InstanceSecretSpec {
   /** projects/{project}/secrets/{id} */
   name: string;
   region: string;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Cell } from "../../core/runtime.js";
+import type { Cell } from "../../core/ports/runtime.js";
 
 // Cloud resource names derived from an instance id. Instance ids may hold upper case, dots and
 // underscores, which Cloud Run, IAM and labels refuse, so each name keeps a readable lower-case

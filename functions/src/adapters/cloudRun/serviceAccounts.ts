@@ -5,10 +5,10 @@ import { apiError, codeOfStatus, INVALID_ARGUMENT } from "./apiErrors.js";
 // is its own runtime secret. The Cloud Run and Secret Manager client libraries have no IAM admin
 // client, so this is plain HTTPS with an OAuth access token.
 
-export const IAM_BASE_URL = "https://iam.googleapis.com";
+const IAM_BASE_URL = "https://iam.googleapis.com";
 
 /** An OAuth access token for cloud-platform, e.g. google-auth-library's GoogleAuth. */
-export interface AccessTokenSource {
+interface AccessTokenSource {
   getAccessToken(): Promise<string | null | undefined>;
 }
 
@@ -26,7 +26,7 @@ export interface InstanceAccounts {
   remove(project: string, email: string): Promise<void>;
 }
 
-export interface IamOptions {
+interface IamOptions {
   auth: AccessTokenSource;
   /** The IAM API root; tests point it at a local fake speaking the same REST contract. */
   baseUrl?: string;
@@ -108,7 +108,7 @@ export function iamServiceAccounts(options: IamOptions): InstanceAccounts {
  * IAM is eventually consistent: for a few seconds after its creation other services may refuse a
  * new account in a policy ("Service account … does not exist", INVALID_ARGUMENT).
  */
-export function accountNotYetVisible(error: unknown): boolean {
+function accountNotYetVisible(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return code === INVALID_ARGUMENT && typeof message === "string" && /does not exist/i.test(message);
 }

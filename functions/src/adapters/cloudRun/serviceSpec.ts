@@ -1,6 +1,6 @@
 import { protos } from "@google-cloud/run";
 import { INSTANCE_ENV } from "@wsapi/contracts/env";
-import type { RuntimeStatus } from "../../core/runtime.js";
+import type { RuntimeStatus } from "../../core/ports/runtime.js";
 import {
   ANNOTATION_INSTANCE_ID,
   ANNOTATION_RESTARTED_AT,
@@ -18,13 +18,13 @@ export const HEALTH_PATH = "/healthz";
 const healthCheck = { path: HEALTH_PATH, port: CONTAINER_PORT };
 // Start: up to 2 minutes (24 × 5 s) to listen; npm-free node starts in seconds, the rest is slack for
 // a cold image pull. Live: three misses 30 s apart restart the container, which rejoins WhatsApp.
-export const STARTUP_PROBE = {
+const STARTUP_PROBE = {
   httpGet: healthCheck,
   periodSeconds: 5,
   timeoutSeconds: 3,
   failureThreshold: 24,
 };
-export const LIVENESS_PROBE = {
+const LIVENESS_PROBE = {
   httpGet: healthCheck,
   periodSeconds: 30,
   timeoutSeconds: 5,
@@ -40,7 +40,7 @@ const RESERVED_ENV = new Set([
   INSTANCE_ENV.instanceSecret,
 ]);
 
-export interface ServiceSpecInput {
+interface ServiceSpecInput {
   name: string;
   instanceId: string;
   accountId: string;

@@ -1,9 +1,6 @@
 import { type DocumentReference, FieldPath, type Firestore, type Query } from "firebase-admin/firestore";
-import {
-  ACCOUNT_DELETIONS,
-  type AccountDeletionRecord,
-  type AccountDeletionStore,
-} from "../../core/accountDeletion.js";
+import { ACCOUNT_DELETIONS, type AccountDeletionRecord } from "../../core/accountDeletion.js";
+import type { AccountDeletionStore } from "../../core/ports/accounts.js";
 
 // accountDeletions/{uid}: one unfinished account deletion job each (uid and timestamps only),
 // removed when the job ends. Every document naming an account: accounts/{uid} (with auditLog,

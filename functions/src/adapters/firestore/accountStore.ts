@@ -1,10 +1,17 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
-import type { Account, AccountStore, ApiKeyRecord, AuditEntry, Plan, StoredKey } from "../../core/ports.js";
+import type {
+  Account,
+  AccountStore,
+  ApiKeyRecord,
+  AuditEntry,
+  Plan,
+  StoredKey,
+} from "../../core/ports/accounts.js";
 
 // Layout: accounts/{uid} (owner-readable, no secrets), accountSecrets/{uid} (ciphertext + digest,
 // never client-readable), apiKeys/{digest} (lookup by keyed digest), plans/{planId} (admin-edited),
 // accounts/{uid}/auditLog/{id} (expires through a TTL policy on `expireAt`).
-export const AUDIT_RETENTION_MS = 365 * 24 * 3600_000;
+const AUDIT_RETENTION_MS = 365 * 24 * 3600_000;
 
 export function firestoreAccountStore(db: Firestore): AccountStore {
   const accounts = db.collection("accounts");

@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import type { CiphertextStore } from "../../core/ports.js";
+import type { CiphertextStore } from "../../core/ports/keyRing.js";
 
 const PAGE_SIZE = 200;
 

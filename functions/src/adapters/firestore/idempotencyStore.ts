@@ -1,5 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { IDEMPOTENCY_KEYS, type IdempotencyRecord, type IdempotencyStore } from "../../core/idempotency.js";
+import { IDEMPOTENCY_KEYS } from "../../core/idempotency.js";
+import type { IdempotencyRecord, IdempotencyStore } from "../../core/ports/idempotency.js";
 
 // idempotencyKeys/{id}: one claim per instance and Idempotency-Key (digests, times, status and an
 // encrypted answer body), deleted by the TTL policy on expireAt.

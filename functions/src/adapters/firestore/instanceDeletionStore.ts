@@ -1,9 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
-import {
-  type DeletionRecord,
-  INSTANCE_DELETIONS,
-  type InstanceDeletionStore,
-} from "../../core/instanceDeletion.js";
+import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDeletion.js";
+import type { InstanceDeletionStore } from "../../core/ports/instances.js";
 import { firestoreDeliveryStore } from "../webhooks/deliveryStore.js";
 import { SESSION_STATE_FIELD } from "./sessionStateStore.js";
 

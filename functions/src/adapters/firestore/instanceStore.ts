@@ -1,7 +1,7 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDeletion.js";
 import { EMPTY_DEFAULTS, type Instance, type InstanceDefaults } from "../../core/instances.js";
-import type { InstanceStore } from "../../core/ports.js";
+import type { InstanceStore } from "../../core/ports/instances.js";
 
 // Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
 // instanceSecrets/{runtimeId} (ciphertexts only), runtimes/{runtimeId} (global index for the

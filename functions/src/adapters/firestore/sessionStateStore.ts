@@ -1,6 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { decryptText, encrypt } from "../../core/aead.js";
-import type { KeyRing } from "../../core/ports.js";
+import type { KeyRing } from "../../core/ports/keyRing.js";
 
 // sessionStates/{runtimeId}: an instance's WhatsApp credentials, only ever as AES-GCM ciphertext.
 export const SESSION_STATE_FIELD = { collection: "sessionStates", field: "state" } as const;

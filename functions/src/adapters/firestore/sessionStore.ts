@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import type { SessionStore } from "../../core/ports.js";
+import type { SessionStore } from "../../core/ports/accounts.js";
 
 // revokedSessions/{sha256(cookie)}: the exact cookies signed out, until they would expire anyway.
 // revokeRefreshTokens has one-second granularity; this closes the gap for a cookie minted that second.

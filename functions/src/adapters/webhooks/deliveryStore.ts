@@ -1,12 +1,12 @@
 import { type DocumentData, type Firestore, Timestamp } from "firebase-admin/firestore";
+import type { DeliveryStore, EndpointStatus, NewDelivery } from "../../core/ports/webhooks.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryRef } from "../../core/webhooks/delivery.js";
-import type { DeliveryStore, EndpointStatus, NewDelivery } from "../../core/webhooks/ports.js";
 
 // Layout: accounts/{uid}/instances/{instanceId}/deliveries/{deliveryId} (+ attempts/{n}) hold
 // metadata only; deliveryPayloads/{deliveryId} holds the AES-GCM envelope for manual retries;
 // .../webhookEndpoints/{endpointId} remembers an endpoint disabled by a 410. Every record carries
 // `expireAt` (a Timestamp) for Firestore's TTL policies.
-export const PAYLOADS = "deliveryPayloads";
+const PAYLOADS = "deliveryPayloads";
 const ALREADY_EXISTS = 6;
 const NOT_FOUND = 5;
 // Two writes per delivery; a batch holds at most 500.

@@ -3,8 +3,8 @@ import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import { addressRefusal, checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { Agent, buildConnector, request } from "undici";
+import type { WebhookSender } from "../../core/ports/webhooks.js";
 import type { AttemptError, HttpOutcome } from "../../core/webhooks/delivery.js";
-import type { WebhookSender } from "../../core/webhooks/ports.js";
 
 // The only way webhooks leave: resolves the host itself, refuses the connection if ANY resolved
 // address is forbidden, then connects to the address it checked (so DNS cannot change between
@@ -13,12 +13,12 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** A resolver with its own servers (tests point it at a local DNS server). */
-export interface HostResolver {
+interface HostResolver {
   resolve4(hostname: string): Promise<string[]>;
   resolve6(hostname: string): Promise<string[]>;
 }
 
-export interface WebhookHttpOptions {
+interface WebhookHttpOptions {
   mode: EgressMode;
   /** Defaults to the system resolver (getaddrinfo, which also reads /etc/hosts). */
   resolver?: HostResolver;

@@ -2,15 +2,15 @@ import { type DocumentSnapshot, FieldValue, type Firestore } from "firebase-admi
 import { decryptText, encrypt } from "../../core/aead.js";
 import { ACCOUNT_SECRETS, INSTANCE_SECRETS } from "../../core/instanceService.js";
 import type { Instance } from "../../core/instances.js";
-import type { KeyRing } from "../../core/ports.js";
-import type { SigningSecretState, SigningSecretStore } from "../../core/webhooks/ports.js";
+import type { KeyRing } from "../../core/ports/keyRing.js";
+import type { SigningSecretState, SigningSecretStore } from "../../core/ports/webhooks.js";
 
 // Signing secrets live beside the instance's other secrets (instanceSecrets/{runtimeId}), only as
 // AES-GCM envelopes bound to their document and field. The previous secret of a rotation is one
 // envelope of {secret, until}, so its expiry cannot be changed without the key.
-export const SIGNING_FIELD = "eventSigningSecret";
-export const PREVIOUS_FIELD = "previousEventSigningSecret";
-export const AUTH_VALUE_FIELD = "webhookAuthValue";
+const SIGNING_FIELD = "eventSigningSecret";
+const PREVIOUS_FIELD = "previousEventSigningSecret";
+const AUTH_VALUE_FIELD = "webhookAuthValue";
 const ACCOUNT_DEFAULT_FIELD = "defaultSigningSecret";
 
 export function firestoreSigningSecretStore(db: Firestore, keyRing: KeyRing): SigningSecretStore {

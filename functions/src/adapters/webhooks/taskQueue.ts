@@ -1,9 +1,8 @@
 import type { App } from "firebase-admin/app";
 import { getFunctions } from "firebase-admin/functions";
-import type { WebhookQueue } from "../../core/eventIngest.js";
+import type { DeliveryTasks, WebhookQueue } from "../../core/ports/webhooks.js";
 import type { DeliveryTask } from "../../core/webhooks/delivery.js";
 import { type EnqueueDeps, enqueueDeliveries } from "../../core/webhooks/enqueue.js";
-import type { DeliveryTasks } from "../../core/webhooks/ports.js";
 import { queueName } from "../../deployment.js";
 
 // Delivery attempts as Cloud Tasks on the `deliverwebhook` queue. Task ids derive from the event id

@@ -3,7 +3,9 @@ import { checkEgressUrl } from "@wsapi/contracts/egress";
 import { ApiError } from "../errors.js";
 import { effectiveDelivery } from "../eventIngest.js";
 import type { Instance } from "../instances.js";
-import type { AccountStore, InstanceStore } from "../ports.js";
+import type { AccountStore } from "../ports/accounts.js";
+import type { InstanceStore } from "../ports/instances.js";
+import type { SigningSecretStore } from "../ports/webhooks.js";
 import {
   type AttemptRecord,
   type DeliveryRecord,
@@ -13,7 +15,6 @@ import {
   taskIdFor,
 } from "./delivery.js";
 import { type EnqueueDeps, enqueueDeliveries } from "./enqueue.js";
-import type { SigningSecretStore } from "./ports.js";
 import { revealSigningSecret, rotateSigningSecret } from "./secrets.js";
 
 // What the dashboard can do with an instance's webhooks: read the delivery log, send a test event,
@@ -45,7 +46,7 @@ function attemptView(attempt: AttemptRecord) {
   return { ...attempt, startedAt: iso(attempt.startedAt), nextAttemptAt: iso(attempt.nextAttemptAt) };
 }
 
-export function deliveryView(record: DeliveryRecord & { attempts: AttemptRecord[] }, now: number) {
+function deliveryView(record: DeliveryRecord & { attempts: AttemptRecord[] }, now: number) {
   return {
     id: record.deliveryId,
     eventId: record.eventId,

@@ -144,7 +144,7 @@ export function redactEndpoint(url: string): string {
   }
 }
 
-export function describeOutcome(outcome: HttpOutcome): string | null {
+function describeOutcome(outcome: HttpOutcome): string | null {
   if (outcome.kind === "error") return `${outcome.error}: ${outcome.detail}`.slice(0, 300);
   if (outcome.status >= 300 && outcome.status < 400) return `redirect ${outcome.status} (not followed)`;
   return outcome.status >= 200 && outcome.status < 300 ? null : `HTTP ${outcome.status}`;
@@ -164,10 +164,10 @@ export function payloadExpiry(
   return now + PAYLOAD_GRACE_MS;
 }
 
-export type OutcomeClass = "succeeded" | "gone" | "failed";
+type OutcomeClass = "succeeded" | "gone" | "failed";
 
 /** Only 2xx succeeds; 3xx is a failure (redirects are never followed); 410 retires the endpoint. */
-export function classifyOutcome(outcome: HttpOutcome): OutcomeClass {
+function classifyOutcome(outcome: HttpOutcome): OutcomeClass {
   if (outcome.kind === "error") return "failed";
   if (outcome.status >= 200 && outcome.status < 300) return "succeeded";
   return outcome.status === 410 ? "gone" : "failed";
@@ -175,7 +175,7 @@ export function classifyOutcome(outcome: HttpOutcome): OutcomeClass {
 
 export const GONE_REASON = "The endpoint answered 410 Gone, so deliveries to it stopped.";
 
-export interface AttemptDecision {
+interface AttemptDecision {
   attempt: AttemptRecord;
   patch: Partial<DeliveryRecord>;
   /** The next scheduled task, when the schedule continues. */

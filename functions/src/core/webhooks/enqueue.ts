@@ -1,7 +1,9 @@
 import { checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { encrypt } from "../aead.js";
 import type { Instance } from "../instances.js";
-import type { Clock, KeyRing } from "../ports.js";
+import type { Clock } from "../ports/clock.js";
+import type { KeyRing } from "../ports/keyRing.js";
+import type { DeliveryStore, DeliveryTasks, NewDelivery } from "../ports/webhooks.js";
 import {
   DELIVERY_LOG_TTL_MS,
   type DeliveryRecord,
@@ -14,7 +16,6 @@ import {
   taskIdFor,
 } from "./delivery.js";
 import type { WebhookLogEvents } from "./logs.js";
-import type { DeliveryStore, DeliveryTasks, NewDelivery } from "./ports.js";
 
 // Turns events into deliveries: a log record, the payload encrypted and held in one place
 // (deliveryPayloads; tasks carry ids only), and the first task. Repeating an enqueue creates nothing new.

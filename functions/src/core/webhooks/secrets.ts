@@ -1,12 +1,10 @@
 import type { Instance } from "../instances.js";
-import type { SigningSecretState, SigningSecretStore } from "./ports.js";
+import type { SigningSecretState, SigningSecretStore } from "../ports/webhooks.js";
 import { generateSigningSecret } from "./signing.js";
 
 // Which secret signs an instance's webhooks: its own, else the account default (unless the
 // instance opted out of defaults), else one generated once and stored encrypted.
-export const DEFAULT_GRACE_MS = 24 * 3600_000;
-
-export function secretInForce(state: SigningSecretState, instance: Instance): string | undefined {
+function secretInForce(state: SigningSecretState, instance: Instance): string | undefined {
   if (state.instanceSecret) return state.instanceSecret;
   return instance.settings.useCustomDefaults ? undefined : state.accountDefault;
 }
@@ -19,7 +17,7 @@ export function activeSecrets(current: string, state: SigningSecretState, now: n
     : [current];
 }
 
-export async function currentSecret(store: SigningSecretStore, instance: Instance) {
+async function currentSecret(store: SigningSecretStore, instance: Instance) {
   const state = await store.read(instance);
   const current =
     secretInForce(state, instance) ?? (await store.setIfAbsent(instance, generateSigningSecret()));

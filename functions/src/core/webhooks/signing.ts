@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from "node:crypto";
 // - WSAPI: "sha256=<hex HMAC-SHA256 of the raw body>" keyed with the secret string as configured.
 // During a rotation grace period each header lists one signature per secret, newest first
 // (space-separated per Standard Webhooks, comma-separated as an HTTP list for WSAPI's header).
-export const SECRET_PREFIX = "whsec_";
+const SECRET_PREFIX = "whsec_";
 const WHSEC = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
 
 export function generateSigningSecret(): string {
@@ -24,17 +24,17 @@ export function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(secret, "utf8");
 }
 
-export function standardWebhooksSignature(secret: string, id: string, timestamp: number, body: string) {
+function standardWebhooksSignature(secret: string, id: string, timestamp: number, body: string) {
   const mac = createHmac("sha256", standardWebhooksKey(secret)).update(`${id}.${timestamp}.${body}`);
   return `v1,${mac.digest("base64")}`;
 }
 
-export function wsapiSignature(secret: string, body: string): string {
+function wsapiSignature(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", Buffer.from(secret, "utf8")).update(body).digest("hex")}`;
 }
 
 /** Headers a customer's auth header may not replace. */
-export const RESERVED_HEADERS = new Set([
+const RESERVED_HEADERS = new Set([
   "host",
   "content-type",
   "content-length",
@@ -48,7 +48,7 @@ export const RESERVED_HEADERS = new Set([
   "x-instance-id",
 ]);
 
-export interface SignedRequest {
+interface SignedRequest {
   webhookId: string;
   /** Unix seconds of this attempt (receivers reject old timestamps, so it is fresh per attempt). */
   timestamp: number;

@@ -1,5 +1,8 @@
 import { DecryptionError, decryptText } from "../aead.js";
-import type { Clock, InstanceStore, KeyRing } from "../ports.js";
+import type { Clock } from "../ports/clock.js";
+import type { InstanceStore } from "../ports/instances.js";
+import type { KeyRing } from "../ports/keyRing.js";
+import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
 import {
   alreadyRecorded,
   DeliveryPayload,
@@ -12,7 +15,6 @@ import {
   taskIdFor,
 } from "./delivery.js";
 import type { WebhookLogEvents } from "./logs.js";
-import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "./ports.js";
 import type { ScheduleOptions } from "./schedule.js";
 import { signingMaterial } from "./secrets.js";
 import { webhookHeaders } from "./signing.js";

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "../../core/errors.js";
 
-export const SMALL_BODY_BYTES = 64 * 1024;
+const SMALL_BODY_BYTES = 64 * 1024;
 
 /** Names the first offending field, e.g. "password: Too small", never echoing its value. */
 export function describeIssues(error: z.ZodError): string {

@@ -11,7 +11,7 @@ import { parseJsonBody } from "../common/body.js";
 import type { DashboardDeps } from "./deps.js";
 import { type DashboardEnv, requireSession, SESSION_COOKIE, sessionOf } from "./sessionAuth.js";
 
-export const accountDeletionRequest = z.object({ idToken: z.string().min(1).max(8192) });
+const accountDeletionRequest = z.object({ idToken: z.string().min(1).max(8192) });
 
 /**
  * DELETE /v1/account: cookie + CSRF, and a fresh ID token of the same user (signed in at most

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import type { AccountDeletionStore } from "../../core/accountDeletion.js";
 import { planFor, requireActiveAccount } from "../../core/accounts.js";
 import type { InstanceDeps } from "../../core/instanceService.js";
+import type { AccountDeletionStore } from "../../core/ports/accounts.js";
 import type { WebhookDashboardDeps } from "../../core/webhooks/dashboard.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
 import { installErrorHandling } from "../common/problem.js";

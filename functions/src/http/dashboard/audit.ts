@@ -3,7 +3,7 @@ import type { DashboardDeps } from "./deps.js";
 import { type DashboardEnv, requireSession, sessionOf } from "./sessionAuth.js";
 
 // The owner's audit log (key reveals and rotations, secret rotations), newest first.
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 export function registerAudit(app: Hono<DashboardEnv>, deps: DashboardDeps) {
   app.get("/v1/account/audit", requireSession(deps), async (c) => {

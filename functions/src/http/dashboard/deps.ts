@@ -1,5 +1,5 @@
 import type { AccountDeps } from "../../core/accounts.js";
-import type { Identity, SessionStore } from "../../core/ports.js";
+import type { Identity, SessionStore } from "../../core/ports/accounts.js";
 import type { RateLimitResult } from "../api/deps.js";
 
 export interface DashboardDeps extends AccountDeps {

@@ -14,7 +14,7 @@ import {
   sessionOf,
 } from "./sessionAuth.js";
 
-export const sessionRequest = z.object({ idToken: z.string().min(1).max(8192) });
+const sessionRequest = z.object({ idToken: z.string().min(1).max(8192) });
 
 export function registerSession(app: Hono<DashboardEnv>, deps: DashboardDeps) {
   app.post("/v1/session", async (c) => {

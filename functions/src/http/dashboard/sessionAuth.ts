@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../core/errors.js";
-import type { VerifiedSession } from "../../core/ports.js";
+import type { VerifiedSession } from "../../core/ports/accounts.js";
 import type { AppEnv } from "../common/problem.js";
 import type { DashboardDeps } from "./deps.js";
 
@@ -29,10 +29,7 @@ function sameToken(expected: string, given: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function verifySession(
-  deps: DashboardDeps,
-  cookie: string | undefined,
-): Promise<VerifiedSession> {
+async function verifySession(deps: DashboardDeps, cookie: string | undefined): Promise<VerifiedSession> {
   if (!cookie) throw new ApiError("UNAUTHENTICATED", "Not signed in.");
   const [session, revoked] = await Promise.all([
     deps.identity.verifySessionCookie(cookie),

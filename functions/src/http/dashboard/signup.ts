@@ -7,7 +7,7 @@ import { parseJsonBody } from "../common/body.js";
 import type { DashboardDeps } from "./deps.js";
 import type { DashboardEnv } from "./sessionAuth.js";
 
-export const signupRequest = z.object({
+const signupRequest = z.object({
   email: z.email().max(254),
   password: z.string().max(PASSWORD_MAX_LENGTH),
 });

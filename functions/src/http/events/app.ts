@@ -9,7 +9,7 @@ import { installErrorHandling } from "../common/problem.js";
 import { type InstanceAuthDeps, requireInstanceToken } from "./instanceAuth.js";
 
 // Firestore documents hold at most 1 MiB; WhatsApp auth state is far smaller in practice.
-export const SESSION_STATE_LIMIT = 900 * 1024;
+const SESSION_STATE_LIMIT = 900 * 1024;
 const EVENTS_BODY_LIMIT = 4 * 1024 * 1024;
 
 export interface EventsDeps extends InstanceAuthDeps {

@@ -23,7 +23,7 @@ import {
   instanceSummary,
   pageQuery,
 } from "../../core/instances.js";
-import type { Plan } from "../../core/ports.js";
+import type { Plan } from "../../core/ports/accounts.js";
 import { describeIssues, parseJsonBody } from "../common/body.js";
 
 // Instance lifecycle routes, registered twice: on the account API (`/account/instances`, account key)

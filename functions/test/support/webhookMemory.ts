@@ -1,23 +1,23 @@
 import { randomBytes } from "node:crypto";
-import type { Instance } from "../src/core/instances.js";
-import type {
-  AttemptRecord,
-  DeliveryRecord,
-  DeliveryTask,
-  HttpOutcome,
-} from "../src/core/webhooks/delivery.js";
-import type { EnqueueDeps } from "../src/core/webhooks/enqueue.js";
-import { webhookLogEvents } from "../src/core/webhooks/logs.js";
+import { EMPTY_DEFAULTS, type Instance } from "../../src/core/instances.js";
+import type { InstanceStore } from "../../src/core/ports/instances.js";
 import type {
   DeliveryStore,
   DeliveryTasks,
   EndpointStatus,
   SigningSecretState,
   SigningSecretStore,
-} from "../src/core/webhooks/ports.js";
-import { handleDeliveryTask, type WorkerDeps } from "../src/core/webhooks/worker.js";
+} from "../../src/core/ports/webhooks.js";
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryTask,
+  HttpOutcome,
+} from "../../src/core/webhooks/delivery.js";
+import type { EnqueueDeps } from "../../src/core/webhooks/enqueue.js";
+import { webhookLogEvents } from "../../src/core/webhooks/logs.js";
+import { handleDeliveryTask, type WorkerDeps } from "../../src/core/webhooks/worker.js";
 import { fakeClock, memoryKeyRing } from "./memoryStores.js";
-import { memoryInstances, testInstance } from "./webhookSupport.js";
 
 // In-memory webhook adapters with the semantics the Firestore and Cloud Tasks ones promise:
 // create-if-absent, atomic attempt recording, task ids that are never reused.
@@ -25,7 +25,7 @@ const clone = <T>(value: T): T => structuredClone(value);
 const key = (ref: { accountId: string; instanceId: string; deliveryId: string }) =>
   `${ref.accountId}/${ref.instanceId}/${ref.deliveryId}`;
 
-export function memoryDeliveryStore() {
+function memoryDeliveryStore() {
   const records = new Map<string, DeliveryRecord>();
   const attempts = new Map<string, AttemptRecord[]>();
   const payloads = new Map<string, { ref: DeliveryRecord; envelope: string; expireAt: number }>();
@@ -110,7 +110,7 @@ export function memoryDeliveryStore() {
   return { store, records, attempts, payloads, endpoints };
 }
 
-export function memoryTasks() {
+function memoryTasks() {
   const seen = new Set<string>();
   const queue: Array<{ id: string; task: DeliveryTask; delaySeconds: number }> = [];
   const tasks: DeliveryTasks = {
@@ -124,7 +124,7 @@ export function memoryTasks() {
   return { tasks, queue, seen };
 }
 
-export function memorySecrets(initial: Record<string, SigningSecretState> = {}) {
+function memorySecrets(initial: Record<string, SigningSecretState> = {}) {
   const states = new Map<string, SigningSecretState>(Object.entries(initial));
   const store: SigningSecretStore = {
     async read(instance) {
@@ -213,4 +213,43 @@ export function webhookWorld(
     script,
     suspended,
   };
+}
+
+export function testInstance(overrides: Partial<Instance["settings"]> = {}): Instance {
+  return {
+    instanceId: "sales-1",
+    accountId: "acct-1",
+    runtimeId: "wi0123456789abcdef0123",
+    name: "Sales",
+    createdAt: 1_700_000_000_000,
+    settings: {
+      useCustomDefaults: false,
+      pullMode: false,
+      webhookUrl: "http://127.0.0.1:9/hook",
+      historySync: false,
+      eventFilters: null,
+      webhookAuthHeader: null,
+      hasSigningSecret: false,
+      hasWebhookAuthValue: false,
+      ...overrides,
+    },
+    apiKey: { prefix: "wsk_test", createdAt: 1_700_000_000_000 },
+    runtime: { state: "running", updatedAt: 1_700_000_000_000 },
+  };
+}
+
+/** Only what webhook delivery reads from the instance store. */
+export function memoryInstances(instances: Instance[]) {
+  const byKey = new Map(
+    instances.map((instance) => [`${instance.accountId}/${instance.instanceId}`, instance]),
+  );
+  const store = {
+    async get(accountId: string, instanceId: string) {
+      return byKey.get(`${accountId}/${instanceId}`);
+    },
+    async getDefaults() {
+      return EMPTY_DEFAULTS;
+    },
+  };
+  return { store: store as unknown as InstanceStore, byKey };
 }

@@ -1,17 +1,5 @@
-import type { Instance, InstanceDefaults } from "./instances.js";
-
-// The interfaces the core needs from the outside world. Adapters implement them.
-
-export interface KeyRing {
-  current(): Promise<{ version: number; key: Buffer }>;
-  get(version: number): Promise<Buffer | undefined>;
-}
-
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+import type { AccountDeletionRecord } from "../accountDeletion.js";
+// Accounts, their keys and sessions as the core needs them from the outside world.
 
 export interface Plan {
   id: string;
@@ -79,18 +67,6 @@ export interface SessionStore {
   isSessionRevoked(cookieDigest: string): Promise<boolean>;
 }
 
-/** A ciphertext held in one field of one document, for the re-encryption job. */
-export interface StoredCiphertext {
-  docId: string;
-  envelope: string;
-}
-
-export interface CiphertextStore {
-  list(collection: string, field: string): AsyncIterable<StoredCiphertext>;
-  /** Replaces the envelope only if it is still `expected` (compare-and-set). */
-  replace(collection: string, docId: string, field: string, expected: string, next: string): Promise<boolean>;
-}
-
 export interface VerifiedIdToken {
   uid: string;
   email?: string;
@@ -120,36 +96,35 @@ export interface Identity {
   deleteUser(uid: string): Promise<void>;
 }
 
-export type CreateInstanceOutcome = "created" | "exists" | "limit";
-
-/** Ciphertexts of one instance's secrets, keyed by field name (apiKey, runtimeSecret, …). */
-export type InstanceSecretFields = Record<string, string>;
-
-export interface InstanceStore {
-  /** Creates instance, key and secrets in one transaction that also enforces the plan's limit. */
-  create(
-    instance: Instance,
-    key: StoredKey,
-    secrets: InstanceSecretFields,
-    instanceLimit: number,
-  ): Promise<CreateInstanceOutcome>;
-  get(accountId: string, instanceId: string): Promise<Instance | undefined>;
-  getByRuntime(runtimeId: string): Promise<Instance | undefined>;
-  list(
-    accountId: string,
-    page: { pageNumber: number; pageSize: number },
-  ): Promise<{ items: Instance[]; totalCount: number }>;
-  listAll(): AsyncIterable<Instance>;
-  update(accountId: string, instanceId: string, patch: Record<string, unknown>): Promise<boolean>;
-  rotateKey(accountId: string, instanceId: string, next: StoredKey): Promise<boolean>;
-  getSecrets(runtimeId: string): Promise<InstanceSecretFields | undefined>;
-  /** Sets (string) or removes (null) secret fields. */
-  setSecrets(runtimeId: string, fields: Record<string, string | null>): Promise<void>;
+/**
+ * Failed authentications per client address, on the shared store. Consulted only for keys that are
+ * not cached as valid, and before any store read, so a flood of forged keys costs no Firestore read
+ * once its address is blocked.
+ */
+export interface AuthFailureLimiter {
   /**
-   * Deletes the instance, its key and secrets, frees its plan slot and records the deletion job
-   * (core/instanceDeletion.ts) in the same transaction; undefined when absent.
+   * Seconds until the address may try unknown keys again; 0 when it is not blocked, or when `digest`
+   * was verified as valid lately on any function instance (so a real key is never locked out).
    */
-  delete(accountId: string, instanceId: string): Promise<Instance | undefined>;
-  getDefaults(accountId: string): Promise<InstanceDefaults>;
-  setDefaults(accountId: string, defaults: InstanceDefaults): Promise<void>;
+  blockedFor(address: string, digest: string): Promise<number>;
+  /** Counts one failed authentication: a well-formed key looked up and found unknown or revoked. */
+  record(address: string): Promise<void>;
+  /** Marks a digest as verified valid (shared with every instance, for RECENTLY_VALID_TTL_MS). */
+  validated(digest: string): Promise<void>;
+}
+
+export interface AccountDeletionStore {
+  /**
+   * In one transaction: removes the account's and its instances' apiKeys documents and writes the
+   * job's record (kept as it is when the job already runs). Answers the digests that stopped resolving,
+   * and no record when nothing names the account and no job runs (it was deleted already).
+   */
+  begin(uid: string, now: number): Promise<{ record?: AccountDeletionRecord; digests: string[] }>;
+  get(uid: string): Promise<AccountDeletionRecord | undefined>;
+  update(uid: string, patch: Partial<AccountDeletionRecord>): Promise<void>;
+  remove(uid: string): Promise<void>;
+  /** The ids of the account's remaining instances. */
+  instanceIds(uid: string): Promise<string[]>;
+  /** Deletes every document that names the account (idempotent). */
+  eraseDocuments(uid: string): Promise<void>;
 }

@@ -3,10 +3,10 @@ import type {
   AccountStore,
   ApiKeyRecord,
   AuditEntry,
-  KeyRing,
   Plan,
   StoredKey,
-} from "../src/core/ports.js";
+} from "../../src/core/ports/accounts.js";
+import type { KeyRing } from "../../src/core/ports/keyRing.js";
 
 // In-memory adapters for unit tests of the core; integration tests use the real Firestore adapter.
 export function memoryAccountStore() {

@@ -1,5 +1,12 @@
+import type { EventEnvelope } from "@wsapi/contracts/events";
 import type { Instance } from "../instances.js";
-import type { AttemptRecord, DeliveryRecord, DeliveryRef, DeliveryTask, HttpOutcome } from "./delivery.js";
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryRef,
+  DeliveryTask,
+  HttpOutcome,
+} from "../webhooks/delivery.js";
 
 // What webhook delivery needs from the outside world. Adapters live in adapters/webhooks/.
 
@@ -90,4 +97,9 @@ export interface SigningSecretStore {
     until: number,
     previous: (state: SigningSecretState) => string | undefined,
   ): Promise<void>;
+}
+
+export interface WebhookQueue {
+  /** Enqueues one delivery per event; duplicates (same event id and endpoint) are dropped. */
+  enqueue(instance: Instance, webhookUrl: string, events: EventEnvelope[]): Promise<void>;
 }

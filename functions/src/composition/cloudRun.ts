@@ -1,7 +1,7 @@
+import { assertImageByDigest } from "../adapters/cloudRun/names.js";
 import type { RuntimeConfig } from "../config.js";
-import type { InstanceRuntime } from "../core/runtime.js";
+import type { InstanceRuntime } from "../core/ports/runtime.js";
 import { deployment, serviceAccountEmail } from "../deployment.js";
-import { assertImageByDigest } from "./cloudRun/names.js";
 
 /**
  * Who may call instance services: deployment.json's `instanceInvokers` (the gateway forwards API
@@ -23,8 +23,8 @@ export async function cloudRunRuntimeFromConfig(config: RuntimeConfig): Promise<
     import("@google-cloud/run"),
     import("@google-cloud/secret-manager"),
     import("google-auth-library"),
-    import("./cloudRunRuntime.js"),
-    import("./cloudRun/serviceAccounts.js"),
+    import("../adapters/cloudRunRuntime.js"),
+    import("../adapters/cloudRun/serviceAccounts.js"),
   ]);
   const cells = config.cells.map((cell) => {
     if (!cell.network || !cell.subnetwork) throw new Error(`cell ${cell.id} needs network and subnetwork`);
