@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { INSTANCE_ROUTES } from "@wsapi/contracts/routes";
 import { json, stack } from "../support/stack.js";
-import { createTenant, eventually, setAccountStatus, type Tenant } from "../support/tenants.js";
+import { createTenant, setAccountStatus, type Tenant } from "../support/tenants.js";
+import { waitFor } from "../support/wait.js";
 
 // The shared security cases, run for every route the gateway serves (the route table's planned
 // operations too: they check key and instance before answering 501), so a new route cannot skip them.
@@ -67,26 +68,14 @@ describe("shared security cases on every route", () => {
         "x-api-key": apiKey,
         "x-instance-id": instanceId,
       });
-    assert.equal(
-      (
-        await eventually(
-          () => status(revokedKey, "alice-2"),
-          (r) => r.status === 401,
-          6_000,
-        )
-      ).status,
-      401,
-    );
-    assert.equal(
-      (
-        await eventually(
-          () => status(carol.accountKey, "carol-1"),
-          (r) => r.status === 403,
-          6_000,
-        )
-      ).status,
-      403,
-    );
+    await waitFor(() => status(revokedKey, "alice-2"), "the revoked key refused (401)", {
+      until: (r) => r.status === 401,
+      timeoutMs: 6_000,
+    });
+    await waitFor(() => status(carol.accountKey, "carol-1"), "the suspended account refused (403)", {
+      until: (r) => r.status === 403,
+      timeoutMs: 6_000,
+    });
   });
 
   it("instance routes: 400 without X-Instance-Id, 401 for bad keys, 403 suspended", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Received, startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
-import { createTenant, eventually, pairInstance, type Tenant } from "../support/tenants.js";
+import { createTenant, pairInstance, type Tenant } from "../support/tenants.js";
 import { waitFor } from "../support/wait.js";
 
 // Session health through the public path: a paired instance's socket is frozen silently on the
@@ -47,10 +47,9 @@ describe("session health end to end", () => {
   after(() => receiver.close());
 
   it("keeps WSAPI's status fields and adds a healthy `health` once paired", async () => {
-    const paired = await eventually(
-      status,
-      (r) => (r.body.health as Health | undefined)?.state === "healthy",
-    );
+    const paired = await waitFor(status, "a healthy session after pairing", {
+      until: (r) => (r.body.health as Health | undefined)?.state === "healthy",
+    });
     assert.equal(paired.status, 200);
     assert.equal(paired.body.isConnected, true);
     assert.equal(paired.body.isLoggedIn, true);
@@ -70,14 +69,13 @@ describe("session health end to end", () => {
     });
     assert.equal(frozen.status, 204);
     const frozenAt = Date.now();
-    const recovered = await eventually(
-      status,
-      (r) => {
+    const recovered = await waitFor(status, "healthy again after one reconnect, within 60 s", {
+      until: (r) => {
         const health = r.body.health as Health | undefined;
         return health?.state === "healthy" && health.reconnects === 1;
       },
-      60_000,
-    );
+      timeoutMs: 60_000,
+    });
     const recoveredInMs = Date.now() - frozenAt;
     const health = recovered.body.health as Health;
     assert.equal(health.state, "healthy", `not recovered within 60 s: ${JSON.stringify(health)}`);

@@ -18,15 +18,6 @@ export async function accountKeyOf(user: DashboardUser): Promise<string> {
   return String(revealed.body.apiKey);
 }
 
-/** The old name of waitFor, kept until gatewaySecurity.test.ts (changed on another branch) uses waitFor. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  check: (value: T) => boolean,
-  timeoutMs = 30_000,
-) {
-  return waitFor(probe, "the condition", { until: check, timeoutMs });
-}
-
 export async function waitRunning(accountKey: string, instanceId: string) {
   const detail = await waitFor(
     () =>
