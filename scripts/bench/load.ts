@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import autocannon from "autocannon";
 import { json } from "../../test/support/stack.js";
 import { createTenant } from "../../test/support/tenants.js";
-import type { StackUrls } from "../stack/stack.js";
+import { INSTANCE_ENTRY, type StackUrls } from "../stack/stack.js";
 
 // Sustained load through the gateway on the local stack: zero errors expected, latency reported,
 // and the RSS of the functions workers and instance processes compared before and after.
@@ -17,7 +17,7 @@ function rssMbOf(pattern: string): number {
 
 const rss = () => ({
   functions: rssMbOf("functionsEmulatorRuntime"),
-  instances: rssMbOf("instance/src/main.js"),
+  instances: rssMbOf(INSTANCE_ENTRY),
 });
 
 export async function benchLoad(urls: StackUrls, durationSeconds = 60, rate = 100) {

@@ -34,7 +34,7 @@ export const PORTS = {
 const FIRESTORE_DATA = ".wsapi/firestore/data.json";
 // Production reconciles every 5 minutes; locally a crash is repaired within seconds.
 const RECONCILE_EVERY_MS = 5_000;
-const INSTANCE_ENTRY = "instance/dist/main.js";
+export const INSTANCE_ENTRY = "instance/dist/main.js";
 const SIMULATOR_ENTRY = "instance/dist/simulator/main.js";
 
 export interface StackUrls {
