@@ -81,6 +81,31 @@ const contentType = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("application/json; charset=utf-8", "APPLICATION/JSON") },
 );
 
+/** What every generated request draws besides its route and credentials. */
+const common = {
+  params: fc.array(pathParam, { minLength: 1, maxLength: 2 }),
+  body: fc.option(body, { freq: 3 }),
+  contentType,
+  address,
+};
+
+/** The request to send; a body (with its content type) only on methods that take one. */
+function fuzzRequest(
+  target: FuzzRequest["target"],
+  variant: string,
+  route: { method: string; path: string },
+  path: string,
+  headers: Record<string, string>,
+  input: { body: string | null; contentType: string | undefined },
+): FuzzRequest {
+  const request: FuzzRequest = { target, variant, method: route.method, route: route.path, path, headers };
+  if (input.body !== null && route.method !== "GET") {
+    request.body = input.body;
+    if (input.contentType) headers["content-type"] = input.contentType;
+  }
+  return request;
+}
+
 function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
   const gatewayRoute = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...IMPLEMENTED_ROUTES) },
@@ -101,10 +126,7 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
       route: gatewayRoute,
       key,
       instanceId,
-      params: fc.array(pathParam, { minLength: 1, maxLength: 2 }),
-      body: fc.option(body, { freq: 3 }),
-      contentType,
-      address,
+      ...common,
     })
     .map((input): FuzzRequest => {
       const headers: Record<string, string> = { "x-forwarded-for": input.address };
@@ -115,19 +137,9 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
       }
       if (apiKey !== undefined) headers["x-api-key"] = apiKey;
       if (input.instanceId !== undefined) headers["x-instance-id"] = input.instanceId;
-      const request: FuzzRequest = {
-        target: "gateway",
-        variant: apiKey === creds.accountKey || apiKey === creds.instanceKey ? "valid-key" : "other-key",
-        method: input.route.method,
-        route: input.route.path,
-        path: fillPath(input.route.path, input.params),
-        headers,
-      };
-      if (input.body !== null && input.route.method !== "GET") {
-        request.body = input.body;
-        if (input.contentType) headers["content-type"] = input.contentType;
-      }
-      return request;
+      const variant = apiKey === creds.accountKey || apiKey === creds.instanceKey ? "valid-key" : "other-key";
+      const path = fillPath(input.route.path, input.params);
+      return fuzzRequest("gateway", variant, input.route, path, headers, input);
     });
   const auth = fc.constantFrom("none", "forged", "no-csrf", "wrong-csrf", "csrf", "csrf", "csrf");
   const dashboard = fc
@@ -135,10 +147,7 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
       route: fc.constantFrom(...DASHBOARD_ROUTES),
       auth,
       id: fc.oneof(fc.constant(creds.instanceId), pathParam),
-      params: fc.array(pathParam, { minLength: 1, maxLength: 2 }),
-      body: fc.option(body, { freq: 3 }),
-      contentType,
-      address,
+      ...common,
     })
     .map((input): FuzzRequest => {
       const headers: Record<string, string> = { "x-forwarded-for": input.address };
@@ -157,19 +166,7 @@ function requests(creds: Credentials): fc.Arbitrary<FuzzRequest> {
       if (variant === "csrf") headers["x-csrf-token"] = creds.csrfToken;
       if (variant === "wrong-csrf") headers["x-csrf-token"] = "forged-token";
       const path = fillPath(input.route.path.replace(":id", encodeURIComponent(input.id)), input.params);
-      const request: FuzzRequest = {
-        target: "dashboard",
-        variant,
-        method: input.route.method,
-        route: input.route.path,
-        path,
-        headers,
-      };
-      if (input.body !== null && input.route.method !== "GET") {
-        request.body = input.body;
-        if (input.contentType) headers["content-type"] = input.contentType;
-      }
-      return request;
+      return fuzzRequest("dashboard", variant, input.route, path, headers, input);
     });
   return fc.oneof({ weight: 3, arbitrary: gateway }, { weight: 1, arbitrary: dashboard });
 }

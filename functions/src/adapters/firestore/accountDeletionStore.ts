@@ -1,12 +1,12 @@
 import { type DocumentReference, FieldPath, type Firestore, type Query } from "firebase-admin/firestore";
 import { ACCOUNT_DELETIONS, type AccountDeletionRecord } from "../../core/accountDeletion.js";
 import type { AccountDeletionStore } from "../../core/ports/accounts.js";
+import { updateIfExists } from "./updateIfExists.js";
 
 // accountDeletions/{uid}: one unfinished account deletion job each (uid and timestamps only),
 // removed when the job ends. Every document naming an account: accounts/{uid} (with auditLog,
 // instances and their deliveries/attempts/webhookEndpoints), accountSecrets/{uid}, apiKeys/{digest}
 // (accountId); instance documents elsewhere go through the instance deletion job.
-const NOT_FOUND = 5;
 const PAGE = 200;
 
 // Pages by cursor (ordered by document id), so the loop ends even when a deletion fails to remove
@@ -51,11 +51,7 @@ export function firestoreAccountDeletionStore(db: Firestore): AccountDeletionSto
     },
 
     async update(uid, patch) {
-      try {
-        await jobs.doc(uid).update(patch);
-      } catch (error) {
-        if ((error as { code?: number }).code !== NOT_FOUND) throw error;
-      }
+      await updateIfExists(jobs.doc(uid), patch);
     },
 
     async remove(uid) {

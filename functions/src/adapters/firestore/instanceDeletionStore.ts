@@ -3,10 +3,10 @@ import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDele
 import type { InstanceDeletionStore } from "../../core/ports/instances.js";
 import { firestoreDeliveryStore } from "../webhooks/deliveryStore.js";
 import { SESSION_STATE_FIELD } from "./sessionStateStore.js";
+import { updateIfExists } from "./updateIfExists.js";
 
 // instanceDeletions/{runtimeId}: one unfinished deletion job each (ids and timestamps only; no
 // secret, no content). Written in the transaction that deletes the instance (instanceStore.ts).
-const NOT_FOUND = 5;
 const PAGE = 100;
 
 export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionStore {
@@ -29,11 +29,7 @@ export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionS
     },
 
     async update(runtimeId, patch) {
-      try {
-        await jobs.doc(runtimeId).update(patch);
-      } catch (error) {
-        if ((error as { code?: number }).code !== NOT_FOUND) throw error;
-      }
+      await updateIfExists(jobs.doc(runtimeId), patch);
     },
 
     async remove(runtimeId) {

@@ -1,6 +1,7 @@
 import { type DocumentData, type Firestore, Timestamp } from "firebase-admin/firestore";
 import type { DeliveryStore, EndpointStatus, NewDelivery } from "../../core/ports/webhooks.js";
 import type { AttemptRecord, DeliveryRecord, DeliveryRef } from "../../core/webhooks/delivery.js";
+import { updateIfExists } from "../firestore/updateIfExists.js";
 
 // Layout: accounts/{uid}/instances/{instanceId}/deliveries/{deliveryId} (+ attempts/{n}) hold
 // metadata only; deliveryPayloads/{deliveryId} holds the AES-GCM envelope for manual retries;
@@ -8,7 +9,6 @@ import type { AttemptRecord, DeliveryRecord, DeliveryRef } from "../../core/webh
 // `expireAt` (a Timestamp) for Firestore's TTL policies.
 const PAYLOADS = "deliveryPayloads";
 const ALREADY_EXISTS = 6;
-const NOT_FOUND = 5;
 // Two writes per delivery; a batch holds at most 500.
 const BATCH_DELIVERIES = 200;
 
@@ -139,11 +139,7 @@ export function firestoreDeliveryStore(db: Firestore): DeliveryStore {
     },
 
     async setPayloadExpiry(deliveryId, expireAt) {
-      try {
-        await payloads.doc(deliveryId).update({ expireAt: Timestamp.fromMillis(expireAt) });
-      } catch (error) {
-        if ((error as { code?: number }).code !== NOT_FOUND) throw error;
-      }
+      await updateIfExists(payloads.doc(deliveryId), { expireAt: Timestamp.fromMillis(expireAt) });
     },
 
     // Payload ids are the delivery ids, so no query over deliveryPayloads is needed.
