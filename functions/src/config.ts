@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_EVENT_RETENTION_MS } from "./core/eventLog.js";
 
 // Typed runtime configuration, parsed once per cold start from params and the environment.
 const cellSchema = z.object({
@@ -31,6 +32,12 @@ const configSchema = z.object({
   /** Multiplies the webhook retry schedule; below 1 only when emulated, so tests see retries fast. */
   webhookScheduleScale: z.coerce.number().positive().max(1).default(1),
   webhookSecretGraceMs: z.number().int().nonnegative(),
+  /** How long the event log keeps an event for stream replay: 1 h to 72 h (within the webhook retry window). */
+  eventRetentionMs: z
+    .number()
+    .int()
+    .min(3600_000, "WSAPI_EVENT_RETENTION_HOURS must be at least 1")
+    .max(MAX_EVENT_RETENTION_MS, "WSAPI_EVENT_RETENTION_HOURS must be at most 72 (the webhook retry window)"),
   /** Shared rate-limit store; "" only in the emulators (limits then count per process). */
   redisUrl: z.string(),
   redisAuth: z.string().optional(),
@@ -54,6 +61,7 @@ export interface RawConfig {
   instanceImage: string;
   webhookScheduleScale: string;
   webhookSecretGraceHours: number;
+  eventRetentionHours?: number;
   redisUrl?: string;
   redisAuth?: string;
   signupLimit?: string;
@@ -154,6 +162,7 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     cells,
     webhookScheduleScale,
     webhookSecretGraceHours,
+    eventRetentionHours = 24,
     redisUrl = "",
     redisAuth,
     signupLimit = "5/hour",
@@ -181,6 +190,7 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     cells: parsedCells,
     webhookScheduleScale: webhookScheduleScale || undefined,
     webhookSecretGraceMs: webhookSecretGraceHours * 3600_000,
+    eventRetentionMs: eventRetentionHours * 3600_000,
     redisUrl,
     ...(redisAuth ? { redisAuth } : {}),
     signupLimit: parsedSignupLimit ?? { points: 1, windowSeconds: 3600 },

@@ -21,6 +21,8 @@ export const instanceImage = defineString("WSAPI_INSTANCE_IMAGE", { default: "" 
 export const webhookScheduleScale = defineString("WSAPI_WEBHOOK_SCHEDULE_SCALE", { default: "1" });
 /** How long a rotated-out webhook signing secret keeps signing alongside the new one. */
 export const webhookSecretGraceHours = defineInt("WSAPI_WEBHOOK_SECRET_GRACE_HOURS", { default: 24 });
+/** How long the event log keeps events for the event stream's replay (1–72 h). */
+export const eventRetentionHours = defineInt("WSAPI_EVENT_RETENTION_HOURS", { default: 24 });
 /** Shared rate-limit store: `redis://host:port` (Memorystore's private address; infra output functionsEnv). */
 export const redisUrl = defineString("WSAPI_REDIS_URL", { default: "" });
 /** Memorystore's AUTH string (the local stack generates one for its redis-server). */

@@ -192,4 +192,19 @@ describe("shared rate-limit store and sign-up limit", () => {
       windowSeconds: 60,
     });
   });
+
+  it("keeps the event log 24 h by default and refuses a retention beyond the webhook retry window", () => {
+    assert.equal(parseConfig(production, deployedEnv).eventRetentionMs, 24 * 3600_000);
+    assert.equal(
+      parseConfig({ ...production, eventRetentionHours: 72 }, deployedEnv).eventRetentionMs,
+      72 * 3600_000,
+    );
+    for (const hours of [0, 73]) {
+      const problems = problemsOf({ ...production, eventRetentionHours: hours }, deployedEnv);
+      assert.ok(
+        problems.some((p) => p.includes("WSAPI_EVENT_RETENTION_HOURS")),
+        String(hours),
+      );
+    }
+  });
 });

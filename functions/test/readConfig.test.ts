@@ -19,6 +19,7 @@ const env = {
   WSAPI_CELLS: "[]",
   WSAPI_WEBHOOK_SCHEDULE_SCALE: "1",
   WSAPI_WEBHOOK_SECRET_GRACE_HOURS: "24",
+  WSAPI_EVENT_RETENTION_HOURS: "24",
   WSAPI_SIGNUP_LIMIT: "5/hour",
 };
 const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { EventEnvelope } from "@wsapi/contracts/events";
 import { Webhook } from "standardwebhooks";
+import { decryptText } from "../src/core/aead.js";
+import { appendEvents } from "../src/core/eventLog.js";
 import {
   GONE_REASON,
   type HttpOutcome,
   PAYLOAD_GRACE_MS,
+  payloadContext,
   SCHEDULE_SPAN_MS,
 } from "../src/core/webhooks/delivery.js";
 import { enqueueDeliveries, type OutgoingEvent } from "../src/core/webhooks/enqueue.js";
@@ -15,6 +19,8 @@ import {
   TaskNotDueError,
 } from "../src/core/webhooks/worker.js";
 import { testInstance, webhookWorld } from "./support/webhookMemory.js";
+
+const HOUR = 3600_000;
 
 const URL_ = "http://127.0.0.1:9/hook";
 const SENTINEL = "SENTINEL-message-content-4b1d";
@@ -287,5 +293,57 @@ describe("webhook delivery worker", () => {
     await handleDeliveryTask({ ...task, payload: "v1.old.task.payload.ignored" }, world.deps);
     assert.equal(world.sent.length, 1);
     assert.ok(world.sent[0]!.body.includes(SENTINEL));
+  });
+
+  it("reads a logged event's body from the event log, holds it there while needed, then lets it expire", async () => {
+    const world = webhookWorld({ respond: (index) => (index === 0 ? status(503) : status(200)) });
+    const logDeps = {
+      log: world.eventLog.store,
+      keyRing: world.deps.keyRing,
+      clock: world.clock,
+      retentionMs: HOUR,
+    };
+    const envelope = JSON.parse(event(1).body) as EventEnvelope;
+    await appendEvents(logDeps, world.instance, [envelope]);
+    await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [{ ...event(1), logged: true }]);
+    const [held] = world.deliveries.payloads.values();
+    const payload = await decryptText(
+      world.deps.keyRing,
+      held!.envelope,
+      payloadContext(held!.ref.deliveryId),
+    );
+    assert.ok(!payload.includes(SENTINEL), "the held payload carries no body: it is in the log only");
+    const [entry] = world.eventLog.entries.values();
+    assert.equal(entry!.expireAt, held!.expireAt, "the log entry is held as long as the payload");
+    await world.drain(1);
+    assert.equal(world.sent[0]!.body, event(1).body, "the logged body, byte for byte");
+    assert.equal(
+      entry!.expireAt,
+      [...world.deliveries.payloads.values()][0]!.expireAt,
+      "moved on with the schedule",
+    );
+    await world.drain();
+    assert.equal(world.sent.length, 2);
+    assert.equal(world.sent[1]!.body, event(1).body);
+    assert.equal(entry!.expireAt, entry!.retainUntil, "delivered: back to the log's own retention");
+  });
+
+  it("cancels a logged event's delivery once the log no longer holds its body", async () => {
+    const world = webhookWorld();
+    const logDeps = {
+      log: world.eventLog.store,
+      keyRing: world.deps.keyRing,
+      clock: world.clock,
+      retentionMs: HOUR,
+    };
+    await appendEvents(logDeps, world.instance, [JSON.parse(event(1).body) as EventEnvelope]);
+    await enqueueDeliveries(world.enqueueDeps, world.instance, URL_, [{ ...event(1), logged: true }]);
+    world.eventLog.entries.clear();
+    await world.drain();
+    assert.equal(world.sent.length, 0);
+    const [record] = world.deliveries.records.values();
+    assert.equal(record!.state, "cancelled");
+    assert.equal(record!.reason, "The event content is no longer held.");
+    assert.equal(world.deliveries.payloads.size, 0);
   });
 });

@@ -9,6 +9,7 @@ export const TTL_COLLECTION_GROUPS = [
   "deliveryPayloads",
   "revokedSessions",
   "idempotencyKeys",
+  "eventLog",
 ] as const;
 export const TTL_FIELD = "expireAt";
 

@@ -265,6 +265,7 @@ function writeLocalParams(urls: StackUrls) {
     // The retry schedule (5 s … 24 h) runs 10,000× faster locally: a failing endpoint exhausts in ~9 s.
     WSAPI_WEBHOOK_SCHEDULE_SCALE: "0.0001",
     WSAPI_WEBHOOK_SECRET_GRACE_HOURS: "24",
+    WSAPI_EVENT_RETENTION_HOURS: "24",
     WSAPI_REDIS_URL: `redis://${urls.redis}`,
     // Production allows 5 sign-ups per address per hour; the suite's signUpAndSignIn sends each user
     // from an address of its own, so the local window stays short and the limit strict.

@@ -3,7 +3,7 @@ import { accountActiveCheck } from "../core/accounts.js";
 import { runtimeCredentials } from "../core/runtimeCredentials.js";
 import type { EventsDeps } from "../http/events/app.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
-import { buildWebhookQueue } from "./webhooks.js";
+import { buildEventLogStore, buildWebhookQueue } from "./webhooks.js";
 
 /** The events function: instance tokens, event ingest into the webhook queue, session state. */
 export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps> {
@@ -17,6 +17,7 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
       accountActive: accountActiveCheck(store, clock),
       clock,
       webhooks: await buildWebhookQueue(core, config),
+      eventLog: { log: await buildEventLogStore(core), keyRing, clock, retentionMs: config.eventRetentionMs },
     },
     logs: core.deps.logs,
     sessionStates: core.bound(firestoreSessionStateStore(core.db, keyRing)),

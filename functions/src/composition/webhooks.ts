@@ -3,6 +3,7 @@ import type { EgressMode } from "@wsapi/contracts/egress";
 import type { RuntimeConfig } from "../config.js";
 import { accountActiveCheck } from "../core/accounts.js";
 import { createLogger } from "../core/logs.js";
+import type { EventLogStore } from "../core/ports/eventLog.js";
 import type { WebhookQueue } from "../core/ports/webhooks.js";
 import type { WebhookDashboardDeps } from "../core/webhooks/dashboard.js";
 import type { EnqueueDeps } from "../core/webhooks/enqueue.js";
@@ -26,13 +27,21 @@ export function scheduleScale(config: RuntimeConfig): number {
   return config.emulated ? config.webhookScheduleScale : 1;
 }
 
+/** The event log's store (core/eventLog.ts), for ingest, the stream and webhook attempts. */
+export async function buildEventLogStore(core: Core): Promise<EventLogStore> {
+  const { firestoreEventLogStore } = await import("../adapters/firestore/eventLogStore.js");
+  return core.bound(firestoreEventLogStore(core.db));
+}
+
 async function enqueueDeps(core: Core, config: RuntimeConfig): Promise<EnqueueDeps> {
-  const [{ firestoreDeliveryStore }, { cloudDeliveryTasks }] = await Promise.all([
+  const [{ firestoreDeliveryStore }, { cloudDeliveryTasks }, eventLog] = await Promise.all([
     import("../adapters/webhooks/deliveryStore.js"),
     import("../adapters/webhooks/taskQueue.js"),
+    buildEventLogStore(core),
   ]);
   return {
     deliveries: core.bound(firestoreDeliveryStore(core.db)),
+    eventLog,
     tasks: cloudDeliveryTasks(core.app),
     keyRing: core.deps.keyRing,
     clock: core.deps.clock,
@@ -74,6 +83,7 @@ export async function buildWebhookWorkerDeps(config: RuntimeConfig): Promise<Wor
   return {
     instances: core.instances,
     deliveries: base.deliveries,
+    eventLog: await buildEventLogStore(core),
     tasks: base.tasks,
     secrets: await signingSecrets(core),
     sender: createWebhookHttpClient({ mode: base.mode }),

@@ -13,4 +13,5 @@ export const ENCRYPTED_FIELDS: EncryptedField[] = [
   { collection: "sessionStates", field: "state" },
   { collection: "deliveryPayloads", field: "payload" },
   { collection: "idempotencyKeys", field: "body" },
+  { collection: "eventLog", field: "envelope" },
 ];

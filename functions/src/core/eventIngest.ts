@@ -1,21 +1,26 @@
 import type { EventEnvelope } from "@wsapi/contracts/events";
 import { SESSION_EVENT_TYPES } from "@wsapi/contracts/events";
+import { appendEvents, type EventLogDeps } from "./eventLog.js";
 import type { Instance, InstanceDefaults } from "./instances.js";
 import type { Clock } from "./ports/clock.js";
 import type { InstanceStore } from "./ports/instances.js";
 import type { WebhookQueue } from "./ports/webhooks.js";
 
 // What happens to events an instance reports: device status is recorded (metadata only), the
-// instance's filters (or the account defaults) decide which are delivered, and each delivery is
-// handed to the webhook queue. Message content is never written anywhere here. A suspended
-// account's events are accepted (so its instances do not retry them) and delivered nowhere.
+// instance's filters (or the account defaults) decide which are delivered, those are logged
+// (encrypted: the event stream's replay and the body webhook attempts read) and handed to the
+// webhook queue — in pull mode only the session events are. A suspended account's events are
+// accepted (so its instances do not retry them) and delivered nowhere.
 export interface IngestDeps {
   instances: InstanceStore;
   /** False for a suspended (or deleted) account; may be cached for a few seconds. */
   accountActive(accountId: string): Promise<boolean>;
   clock: Clock;
   webhooks?: WebhookQueue;
+  eventLog: EventLogDeps;
 }
+
+const isSessionEvent = (eventType: string) => (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
 
 /** Instance settings win; with `useCustomDefaults` unset, the account defaults fill the gaps. */
 export function effectiveDelivery(instance: Instance, defaults: InstanceDefaults) {
@@ -26,7 +31,7 @@ export function effectiveDelivery(instance: Instance, defaults: InstanceDefaults
 }
 
 function passesFilters(eventType: string, filters: Set<string> | undefined): boolean {
-  return !filters || filters.has(eventType) || (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
+  return !filters || filters.has(eventType) || isSessionEvent(eventType);
 }
 
 function deviceUpdate(instance: Instance, events: EventEnvelope[]) {
@@ -55,8 +60,13 @@ export async function ingestEvents(deps: IngestDeps, instance: Instance, batch: 
     await deps.instances.getDefaults(instance.accountId),
   );
   const deliverable = events.filter((event) => passesFilters(event.eventType, filters));
-  if (webhookUrl && deliverable.length > 0 && deps.webhooks) {
-    await deps.webhooks.enqueue(instance, webhookUrl, deliverable);
+  // Logged first: a webhook attempt reads the body from the log.
+  await appendEvents(deps.eventLog, instance, deliverable);
+  const pushed = instance.settings.pullMode
+    ? deliverable.filter((event) => isSessionEvent(event.eventType))
+    : deliverable;
+  if (webhookUrl && pushed.length > 0 && deps.webhooks) {
+    await deps.webhooks.enqueue(instance, webhookUrl, pushed);
   }
-  return { accepted: events.length, deliverable: webhookUrl ? deliverable.length : 0 };
+  return { accepted: events.length, deliverable: webhookUrl ? pushed.length : 0 };
 }

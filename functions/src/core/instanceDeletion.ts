@@ -13,7 +13,7 @@ import type { Cell, InstanceRuntime } from "./ports/runtime.js";
 //    so the phone shows it unlinked, records the outcome and queues the teardown task.
 // 3. The teardown task (retried by Cloud Tasks; resumed by the reconciler if it was never queued)
 //    removes the runtime, the encrypted WhatsApp session state and the delivery data (deliveries,
-//    attempts, held payloads, endpoint records), sweeps once more after in-flight writers settled
+//    attempts, held payloads, endpoint records, the event log), sweeps once more after in-flight writers settled
 //    and removes the record. Every step is idempotent and recorded, and which step comes next is
 //    a pure decision (nextTeardownStep) on the record, as for webhook deliveries.
 //

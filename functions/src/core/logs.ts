@@ -48,6 +48,9 @@ export function logEvents(logger: Logger) {
     rateLimitStoreUnavailable: (state: string) =>
       logger.event("WARNING", "ratelimit.store_unavailable", { state }),
     rateLimitStoreRecovered: () => logger.event("INFO", "ratelimit.store_recovered"),
+    /** One line per event stream connection: who, how many events it carried, why it ended. */
+    eventStreamClosed: (requestId: string, instanceId: string, sent: number, reason: string) =>
+      logger.event("INFO", "events.stream_closed", { requestId, instanceId, sent, reason }),
     ciphertextReencrypted: (collection: string, count: number) =>
       logger.event("INFO", "crypto.reencrypted", { collection, count }),
   };

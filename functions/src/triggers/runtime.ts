@@ -45,6 +45,7 @@ export function readConfig(secrets: readonly SecretParam[]): RuntimeConfig {
     instanceImage: params.instanceImage.value(),
     webhookScheduleScale: params.webhookScheduleScale.value(),
     webhookSecretGraceHours: params.webhookSecretGraceHours.value(),
+    eventRetentionHours: params.eventRetentionHours.value(),
     redisUrl: params.redisUrl.value(),
     redisAuth: declared(params.redisAuth),
     signupLimit: params.signupLimit.value(),

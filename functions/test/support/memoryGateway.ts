@@ -9,6 +9,7 @@ import { createLogger, logEvents } from "../../src/core/logs.js";
 import { systemClock } from "../../src/core/ports/clock.js";
 import { createApiApp } from "../../src/http/api/app.js";
 import type { ForwardDeps } from "../../src/http/common/instanceForward.js";
+import { memoryEventLog } from "./memoryEventLog.js";
 import { memoryIdempotencyStore } from "./memoryIdempotency.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
 
@@ -17,6 +18,8 @@ export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "i
   /** The one instance the account owns, with its runtime (running, at some URL). */
   instance: { instanceId: string; runtimeId: string; url: string };
   requestsPerMinute: number;
+  /** How long one event stream stays open (default 2 s) and how often it polls (default 20 ms). */
+  stream?: { maxMs?: number; pollMs?: number; keepAliveMs?: number };
 }
 
 export async function memoryGateway(options: MemoryGatewayOptions) {
@@ -39,6 +42,7 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     runtimeId,
     runtime: { state: "running", url, updatedAt: 0 },
   } as unknown as Instance;
+  const eventLog = memoryEventLog();
   const app = createApiApp({
     verifier: new ApiKeyVerifier(memory.store, accountDeps.pepper, systemClock),
     instanceDeps: async () => {
@@ -51,9 +55,18 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     idToken: options.idToken,
     rateLimit: memoryRateLimiter(),
     idempotency: { idempotency: memoryIdempotencyStore(), ...accountDeps },
+    eventStream: {
+      log: eventLog.store,
+      keyRing: accountDeps.keyRing,
+      clock: systemClock,
+      pollMs: options.stream?.pollMs ?? 20,
+      maxMs: options.stream?.maxMs ?? 2_000,
+      keepAliveMs: options.stream?.keepAliveMs ?? 10_000,
+      logs,
+    },
     forward: options.forward,
     logs,
     production: false,
   });
-  return { app, apiKey };
+  return { app, apiKey, instance, eventLog, keyRing: accountDeps.keyRing };
 }

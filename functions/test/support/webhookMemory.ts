@@ -17,6 +17,7 @@ import type {
 import type { EnqueueDeps } from "../../src/core/webhooks/enqueue.js";
 import { webhookLogEvents } from "../../src/core/webhooks/logs.js";
 import { handleDeliveryTask, type WorkerDeps } from "../../src/core/webhooks/worker.js";
+import { memoryEventLog } from "./memoryEventLog.js";
 import { fakeClock, memoryKeyRing } from "./memoryStores.js";
 
 // In-memory webhook adapters with the semantics the Firestore and Cloud Tasks ones promise:
@@ -156,6 +157,7 @@ export function webhookWorld(
   const instance = options.instance ?? testInstance();
   const clock = fakeClock(options.start);
   const deliveries = memoryDeliveryStore();
+  const eventLog = memoryEventLog();
   const queued = memoryTasks();
   const secrets = memorySecrets();
   const instances = memoryInstances([instance]);
@@ -169,6 +171,7 @@ export function webhookWorld(
   const deps: WorkerDeps = {
     instances: instances.store,
     deliveries: deliveries.store,
+    eventLog: eventLog.store,
     tasks: queued.tasks,
     secrets: secrets.store,
     sender: {
@@ -202,6 +205,7 @@ export function webhookWorld(
     instance,
     clock,
     deliveries,
+    eventLog,
     queued,
     secrets,
     instances,

@@ -7,9 +7,10 @@ import { z } from "zod";
 import * as api from "./instance-api.js";
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
-export type RouteState = "implemented" | "planned";
+/** `gateway`: served by the gateway itself (never forwarded to the instance); our extension. */
+export type RouteState = "implemented" | "planned" | "gateway";
 /** A response that is not JSON: its media type. */
-export type BinaryResponse = { binary: "image/png" | "application/octet-stream" };
+export type BinaryResponse = { binary: "image/png" | "application/octet-stream" | "text/event-stream" };
 
 export interface RouteSpec<
   S extends RouteState = RouteState,
@@ -90,6 +91,12 @@ export const INSTANCE_OPERATIONS = {
   getSessionStatus: ready("GET", "/session/status", { ...session, response: api.SessionStatus }),
   logout: ready("POST", "/session/logout", { ...session, errors: [409] }),
   flushHistory: planned("POST", "/session/flush-history", { ...session, success: 202 }),
+  // Our extension: the instance's events as Server-Sent Events, resumable with Last-Event-ID.
+  streamEvents: route("gateway", "GET", "/events/stream", {
+    ...session,
+    response: { binary: "text/event-stream" },
+    errors: [406],
+  }),
 
   sendText: ready("POST", "/messages/text", { request: api.SendTextRequest, ...created }),
   sendImage: send("image", api.SendMediaRequest),

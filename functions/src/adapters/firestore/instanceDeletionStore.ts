@@ -1,7 +1,9 @@
 import type { Firestore } from "firebase-admin/firestore";
+import { streamKeyOf } from "../../core/eventLog.js";
 import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDeletion.js";
 import type { InstanceDeletionStore } from "../../core/ports/instances.js";
 import { firestoreDeliveryStore } from "../webhooks/deliveryStore.js";
+import { firestoreEventLogStore } from "./eventLogStore.js";
 import { SESSION_STATE_FIELD } from "./sessionStateStore.js";
 import { updateIfExists } from "./updateIfExists.js";
 
@@ -12,6 +14,7 @@ const PAGE = 100;
 export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionStore {
   const jobs = db.collection(INSTANCE_DELETIONS);
   const deliveries = firestoreDeliveryStore(db);
+  const eventLog = firestoreEventLogStore(db);
   return {
     async get(runtimeId) {
       const snapshot = await jobs.doc(runtimeId).get();
@@ -40,7 +43,11 @@ export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionS
       await db.collection(SESSION_STATE_FIELD.collection).doc(runtimeId).delete();
     },
 
-    deleteDeliveryData: (accountId, instanceId, limit) =>
-      deliveries.deleteInstanceData(accountId, instanceId, limit),
+    // The delivery records first, then the event log their bodies were read from.
+    async deleteDeliveryData(accountId, instanceId, limit) {
+      const deleted = await deliveries.deleteInstanceData(accountId, instanceId, limit);
+      if (deleted > 0) return deleted;
+      return eventLog.deleteStream(streamKeyOf(accountId, instanceId), limit);
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { App } from "firebase-admin/app";
 import { getFunctions } from "firebase-admin/functions";
+import { eventBody } from "../../core/eventLog.js";
 import type { DeliveryTasks, WebhookQueue } from "../../core/ports/webhooks.js";
 import type { DeliveryTask } from "../../core/webhooks/delivery.js";
 import { type EnqueueDeps, enqueueDeliveries } from "../../core/webhooks/enqueue.js";
@@ -22,14 +23,15 @@ export function cloudDeliveryTasks(app: App): DeliveryTasks {
   };
 }
 
-/** The ingest's port: each event becomes one delivery whose payload is encrypted before queueing. */
+/** The ingest's port: each (already logged) event becomes one delivery; its body stays in the log. */
 export function webhookQueue(deps: EnqueueDeps): WebhookQueue {
   return {
     async enqueue(instance, webhookUrl, events) {
       const outgoing = events.map((event) => ({
         eventId: event.eventId,
         eventType: event.eventType,
-        body: JSON.stringify(event),
+        body: eventBody(event),
+        logged: true,
       }));
       await enqueueDeliveries(deps, instance, webhookUrl, outgoing);
     },

@@ -108,7 +108,8 @@ export const DeliveryPayload = z.object({
   url: z.string().min(1),
   eventId: z.string().min(1),
   eventType: z.string().min(1),
-  body: z.string(),
+  /** Absent for a logged event: its body is read from the event log (core/eventLog.ts). */
+  body: z.string().optional(),
 });
 export type DeliveryPayload = z.infer<typeof DeliveryPayload>;
 

@@ -1,7 +1,9 @@
 import { checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
 import { encrypt } from "../aead.js";
+import { streamKeyOf } from "../eventLog.js";
 import type { Instance } from "../instances.js";
 import type { Clock } from "../ports/clock.js";
+import type { EventLogStore } from "../ports/eventLog.js";
 import type { KeyRing } from "../ports/keyRing.js";
 import type { DeliveryStore, DeliveryTasks, NewDelivery } from "../ports/webhooks.js";
 import {
@@ -18,9 +20,12 @@ import {
 import type { WebhookLogEvents } from "./logs.js";
 
 // Turns events into deliveries: a log record, the payload encrypted and held in one place
-// (deliveryPayloads; tasks carry ids only), and the first task. Repeating an enqueue creates nothing new.
+// (deliveryPayloads, and for a logged event its body in the event log; tasks carry ids only), and the
+// first task. Repeating an enqueue creates nothing new.
 export interface EnqueueDeps {
   deliveries: DeliveryStore;
+  /** Holds a logged event's body as long as its delivery needs it. */
+  eventLog: Pick<EventLogStore, "hold">;
   tasks: DeliveryTasks;
   keyRing: KeyRing;
   clock: Clock;
@@ -33,6 +38,8 @@ export interface OutgoingEvent {
   eventType: string;
   /** The exact JSON text to POST (and sign). */
   body: string;
+  /** In the event log (ingested events): the payload then carries no body; the worker reads it there. */
+  logged?: boolean;
 }
 
 const ENQUEUE_CONCURRENCY = 16;
@@ -98,13 +105,22 @@ export async function enqueueDeliveries(
         url,
         eventId: event.eventId,
         eventType: event.eventType,
-        body: event.body,
+        ...(event.logged ? {} : { body: event.body }),
       });
       const envelope = await encrypt(deps.keyRing, payload, payloadContext(deliveryId));
       return { record, payload: { envelope, expireAt: heldUntil } };
     }),
   );
   const stored = await deps.deliveries.createMany(prepared);
+  // A logged event's body stays in the log while its delivery may still be attempted.
+  const stream = streamKeyOf(accountId, instanceId);
+  const holds = unique.flatMap((event, index) => {
+    const payload = prepared[index]!.payload;
+    return event.logged && payload ? [{ eventId: event.eventId, until: payload.expireAt }] : [];
+  });
+  await forEachLimited(holds, ENQUEUE_CONCURRENCY, ({ eventId, until }) =>
+    deps.eventLog.hold(stream, eventId, until),
+  );
   const firstAttempts = stored.filter(
     (record, index) =>
       prepared[index]!.payload !== undefined && record.state === "pending" && record.scheduledAttempts === 0,

@@ -1,5 +1,7 @@
 import { DecryptionError, decryptText } from "../aead.js";
+import { loggedBody, streamKeyOf } from "../eventLog.js";
 import type { Clock } from "../ports/clock.js";
+import type { EventLogStore } from "../ports/eventLog.js";
 import type { InstanceStore } from "../ports/instances.js";
 import type { KeyRing } from "../ports/keyRing.js";
 import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
@@ -25,6 +27,8 @@ import { webhookHeaders } from "./signing.js";
 export interface WorkerDeps {
   instances: InstanceStore;
   deliveries: DeliveryStore;
+  /** Where a logged event's body is read from (core/eventLog.ts). */
+  eventLog: EventLogStore;
   tasks: DeliveryTasks;
   secrets: SigningSecretStore;
   sender: WebhookSender;
@@ -62,11 +66,15 @@ async function enqueueNext(deps: WorkerDeps, task: DeliveryTask, seq: number, du
 
 /** What must follow a recorded attempt; safe to repeat when a task is re-run. */
 async function followUps(deps: WorkerDeps, task: DeliveryTask, record: DeliveryRecord) {
-  // The held payload follows the record: deleted once delivered, else held as payloadExpiry says.
+  // The held payload follows the record: deleted once delivered, else held as payloadExpiry says;
+  // a logged body is held as long (and at least for the log's retention).
+  const stream = streamKeyOf(record.accountId, record.instanceId);
   if (record.payloadExpiresAt === null || record.state === "delivered") {
     await deps.deliveries.deletePayload(record.deliveryId);
+    await deps.eventLog.hold(stream, record.eventId, null);
   } else {
     await deps.deliveries.setPayloadExpiry(record.deliveryId, record.payloadExpiresAt);
+    await deps.eventLog.hold(stream, record.eventId, record.payloadExpiresAt);
   }
   const continues =
     task.trigger === "scheduled" &&
@@ -105,16 +113,27 @@ async function cancelForPayload(deps: WorkerDeps, ref: DeliveryRef, reason: stri
   await deps.deliveries.deletePayload(ref.deliveryId);
 }
 
-/** The content is held only in deliveryPayloads (tasks carry ids); undefined when it cannot be used. */
+const NO_LONGER_HELD = "The event content is no longer held.";
+
+/**
+ * The content is held only in deliveryPayloads and the event log (tasks carry ids); undefined when it
+ * cannot be used.
+ */
 async function openPayload(deps: WorkerDeps, ref: DeliveryRef) {
   const held = await deps.deliveries.getPayload(ref.deliveryId);
   if (!held || held.expireAt <= deps.clock.now()) {
-    await cancelForPayload(deps, ref, "The event content is no longer held.");
+    await cancelForPayload(deps, ref, NO_LONGER_HELD);
     return undefined;
   }
   try {
     const text = await decryptText(deps.keyRing, held.envelope, payloadContext(ref.deliveryId));
-    return DeliveryPayload.parse(JSON.parse(text));
+    const payload = DeliveryPayload.parse(JSON.parse(text));
+    if (payload.body !== undefined) return { ...payload, body: payload.body };
+    const stream = streamKeyOf(ref.accountId, ref.instanceId);
+    const log = { log: deps.eventLog, keyRing: deps.keyRing, clock: deps.clock };
+    const body = await loggedBody(log, stream, payload.eventId);
+    if (body === undefined) await cancelForPayload(deps, ref, NO_LONGER_HELD);
+    return body === undefined ? undefined : { ...payload, body };
   } catch (error) {
     if (!(error instanceof DecryptionError)) throw error;
     // A payload no key can open never will: retrying it would only spin.

@@ -4,6 +4,7 @@ import type { Instance } from "../../core/instances.js";
 import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
 import type { LogEvents } from "../../core/logs.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
+import type { EventStreamDeps } from "./eventStream.js";
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -22,6 +23,8 @@ export interface ApiDeps extends ForwardDeps {
   /** Drops a cached instance (after a failed forward, so a moved runtime is found again). */
   forgetInstance: (accountId: string, instanceId: string) => void;
   rateLimit: RateLimiter;
+  /** GET /events/stream (http/api/eventStream.ts). */
+  eventStream: EventStreamDeps;
   /** Idempotency-Key on mutating instance calls (core/idempotency.ts). */
   idempotency: IdempotencyDeps;
   /** The client address failed authentications count against (http/common/clientAddress.ts). */

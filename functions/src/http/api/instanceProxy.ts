@@ -1,14 +1,15 @@
 import { INSTANCE_ROUTES, type InstanceRoute } from "@wsapi/contracts/routes";
 import type { Context, Hono } from "hono";
 import { ApiError } from "../../core/errors.js";
-import { instanceIdSchema } from "../../core/instances.js";
+import { type Instance, instanceIdSchema } from "../../core/instances.js";
 import { parseJsonBody } from "../common/body.js";
 import { forwardToInstance, requireRunning } from "../common/instanceForward.js";
 import { requireApiKey } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
+import { streamEvents } from "./eventStream.js";
 import { idempotentForward } from "./idempotentForward.js";
 
-async function resolveInstance(c: Context, deps: ApiDeps) {
+async function resolveInstance(c: Context, deps: ApiDeps, running = true) {
   const instanceId = c.req.header("x-instance-id");
   if (!instanceId) throw new ApiError("MISSING_INSTANCE_ID", "Send the X-Instance-Id header.");
   const principal = c.get("principal");
@@ -18,7 +19,7 @@ async function resolveInstance(c: Context, deps: ApiDeps) {
   if (principal.keyKind === "instance" && principal.instanceId !== instanceId) throw notFound();
   const instance = await deps.findInstance(principal.accountId, instanceId);
   if (!instance) throw notFound();
-  requireRunning(instance);
+  if (running) requireRunning(instance);
   return instance;
 }
 
@@ -47,13 +48,28 @@ async function forward(c: Context, deps: ApiDeps, route: InstanceRoute) {
   return idempotentForward(deps, instance, request, key);
 }
 
+/** Operations the gateway serves itself (state `gateway` in the route table): they need no runtime. */
+const GATEWAY_HANDLERS: Record<string, (c: Context, deps: ApiDeps, instance: Instance) => Promise<Response>> =
+  {
+    streamEvents: (c, deps, instance) => streamEvents(c, deps.eventStream, instance),
+  };
+
 /**
  * Registers every WSAPI instance operation of the route table, in its order (literal segments before
- * parameters): key, rate limit, instance, then 501 for a planned one, else body validation and forward.
+ * parameters): key, rate limit, instance, then 501 for a planned one, else body validation and forward;
+ * a gateway operation runs its handler here.
  */
 export function registerInstanceProxy(app: Hono, deps: ApiDeps) {
   const auth = requireApiKey(deps, false);
   for (const route of INSTANCE_ROUTES) {
+    if (route.state === "gateway") {
+      const handler = GATEWAY_HANDLERS[route.operationId];
+      if (!handler) throw new Error(`no gateway handler for ${route.operationId}`);
+      app.on(route.method, route.path, auth, async (c) =>
+        handler(c, deps, await resolveInstance(c, deps, false)),
+      );
+      continue;
+    }
     app.on(route.method, route.path, auth, (c) => forward(c, deps, route));
   }
 }

@@ -114,6 +114,19 @@ function instanceOperation(route: InstanceRoute): Operation {
           parameters: [...(op.parameters as unknown[]), { $ref: "#/components/parameters/IdempotencyKey" }],
           responses: { ...(op.responses as Record<string, unknown>), 409: problem, 422: problem },
         };
+  if (route.state === "gateway") {
+    return {
+      ...withKey,
+      "x-wsapi-extension": true,
+      description:
+        "Our extension: the instance's events as Server-Sent Events (id = eventId, event = eventType, " +
+        "data = the webhook envelope). Send Last-Event-ID to replay what came after that event, then live.",
+      parameters: [
+        ...(withKey.parameters as unknown[]),
+        { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } },
+      ],
+    };
+  }
   if (!planned) return withKey;
   return {
     ...withKey,
