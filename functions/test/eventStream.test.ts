@@ -114,10 +114,10 @@ describe("event stream", () => {
     const { open } = await setup();
     const bad = await open({ "last-event-id": "evt_1 id: forged" });
     assert.equal(bad.status, 400);
-    assert.equal((await bad.json()).code, "VALIDATION");
+    assert.equal(((await bad.json()) as { code: string }).code, "VALIDATION");
     const json = await open({ accept: "application/json" });
     assert.equal(json.status, 406);
-    assert.equal((await json.json()).code, "NOT_ACCEPTABLE");
+    assert.equal(((await json.json()) as { code: string }).code, "NOT_ACCEPTABLE");
     assert.equal((await open({}, "someone-elses")).status, 404);
   });
 });

@@ -47,6 +47,11 @@ describe("deleting an instance", () => {
       held.docs.some((doc) => doc.get("accountId") === tenant.user.uid),
       "content is held for retries",
     );
+    const logged = await adminDb().collection("eventLog").where("instanceId", "==", "gone").get();
+    assert.ok(
+      logged.docs.some((doc) => doc.get("accountId") === tenant.user.uid),
+      "its events are in the event log",
+    );
     const state = await adminDb().collection("sessionStates").doc(runtimeId).get();
     assert.ok(state.exists, "the paired instance stored its session state");
   });
@@ -94,6 +99,8 @@ describe("deleting an instance", () => {
         const payloads = await db.collection("deliveryPayloads").where("instanceId", "==", "gone").get();
         if (payloads.docs.some((doc) => doc.get("accountId") === tenant.user.uid))
           found.push("deliveryPayloads");
+        const log = await db.collection("eventLog").where("instanceId", "==", "gone").get();
+        if (log.docs.some((doc) => doc.get("accountId") === tenant.user.uid)) found.push("eventLog");
         if ((await exported()).includes(runtimeId)) found.push(`runtime id in the export`);
         return found;
       },
