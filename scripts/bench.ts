@@ -102,6 +102,11 @@ try {
     "",
   ]);
   rows.push([
+    `event stream latency, message → stream client, p50 / p95 of the same ${hooks.sequential}`,
+    `${fixed(hooks.streamP50, 0)} / ${fixed(hooks.streamP95, 0)} ms`,
+    "",
+  ]);
+  rows.push([
     `webhook throughput, burst of ${hooks.burst} messages (emulator: 4 concurrent dispatches)`,
     `${fixed(hooks.perSecond)}/s`,
     "",
@@ -151,6 +156,10 @@ ${table}
   at most 4 deliveries at once (the Functions emulator starts a process per concurrent request), so
   the ~1 s latency and the throughput measure the local path, not production's Cloud Tasks queue
   (up to 500 dispatches/s by default, with no once-a-second loop).
+- **Event stream**: during the same sequential messages a client follows \`GET /events/stream\`
+  (reconnecting with Last-Event-ID when a connection ends, as EventSource does); latency is message sent →
+  event read off the stream. The api function polls the event log once a second, so about half a second
+  of it is the poll interval; the same holds in production (see README, Event stream).
 `;
 mkdirSync("docs", { recursive: true });
 writeFileSync("docs/PERFORMANCE.md", report);

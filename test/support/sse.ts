@@ -69,3 +69,35 @@ export async function openEventStream(url: string, headers: Record<string, strin
     close: () => abort.abort(),
   };
 }
+
+/** Like a browser's EventSource: reconnects whenever a connection ends, with the last id it got. */
+export function followEventStream(url: string, headers: Record<string, string>) {
+  const events: SseMessage[] = [];
+  let current: SseConnection | undefined;
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      const lastId = events.at(-1)?.id;
+      current = await openEventStream(url, lastId ? { ...headers, "last-event-id": lastId } : headers);
+      if (current.status !== 200) throw new Error(`the event stream answered ${current.status}`);
+      let taken = 0;
+      const drain = setInterval(() => {
+        const fresh = current!.events().slice(taken);
+        taken += fresh.length;
+        events.push(...fresh);
+      }, 5);
+      await current.ended;
+      clearInterval(drain);
+      events.push(...current.events().slice(taken));
+    }
+  };
+  const running = loop();
+  return {
+    events,
+    close: async () => {
+      stopped = true;
+      current?.close();
+      await running.catch(() => {});
+    },
+  };
+}
