@@ -3,9 +3,11 @@ import { randomInt } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { Webhook } from "standardwebhooks";
 import {
+  axeViolations,
   type BrowserSession,
   openBrowser,
   screenshot,
+  seriousOnly,
   sessionCookie,
   thirdPartyRequests,
 } from "../support/browser.js";
@@ -24,6 +26,7 @@ describe("dashboard journey", () => {
   let session: BrowserSession;
   let instanceId = "";
   let instanceKey = "";
+  let phone = "";
   const email = uniqueEmail("journey");
   const receiver = startReceiver();
 
@@ -122,7 +125,7 @@ describe("dashboard journey", () => {
     });
     assert.notEqual(rotated, firstSource);
 
-    const phone = `1555${randomInt(1_000_000, 9_999_999)}`;
+    phone = `1555${randomInt(1_000_000, 9_999_999)}`;
     const linked = await waitFor(
       async () => {
         // Read the code the page shows, through the page's own session, and "scan" it.
@@ -206,6 +209,42 @@ describe("dashboard journey", () => {
       .getByText("HTTP 200")
       .waitFor();
     await screenshot(page, "instance-webhooks");
+  });
+
+  it("shows live events as they arrive, content hidden until revealed, pausable and filtered", async () => {
+    const { page } = session;
+    const monitor = page.getByRole("region", { name: "Live events" });
+    await monitor.getByText("Listening.").waitFor();
+    const contact = `1556${randomInt(1_000_000, 9_999_999)}`;
+    const say = async (text: string) => {
+      const sent = await json("POST", `${simulator}/v1/phones/${contact}/messages`, { to: phone, text });
+      assert.equal(sent.status, 201);
+    };
+    const secret = `monitor-secret-${randomInt(1e9)}`;
+    await say(`first ${secret}`);
+    const rows = monitor.getByRole("row", { name: /message/ });
+    await rows.first().waitFor({ timeout: 30_000 });
+    assert.ok(!(await monitor.textContent())?.includes(secret), "no message text until revealed");
+    await monitor.getByLabel("Reveal content").check();
+    await monitor.getByText(`first ${secret}`, { exact: false }).waitFor();
+    await monitor.getByLabel("Reveal content").uncheck();
+
+    await monitor.getByRole("button", { name: "Pause" }).click();
+    await monitor.getByText("Paused.").waitFor();
+    await say(`second ${secret}`);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    assert.equal(await rows.count(), 1, "nothing new while paused");
+    await monitor.getByRole("button", { name: "Resume" }).click();
+    await waitFor(() => rows.count(), "the event that arrived while paused", {
+      until: (count) => count === 2,
+      timeoutMs: 30_000,
+    });
+
+    await monitor.getByLabel("Type").selectOption("logged_in");
+    await waitFor(() => rows.count(), "message rows filtered out", { until: (count) => count === 0 });
+    await monitor.getByLabel("Type").selectOption("");
+    assert.deepEqual(seriousOnly(await axeViolations(page)), []);
+    await screenshot(page, "instance-live-events");
   });
 
   it("shows the account key, plan and usage, and the audit log of what happened", async () => {

@@ -5,10 +5,7 @@ import type { ApiDeps } from "../http/api/deps.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildInstanceAccess, buildInstanceDeps } from "./instances.js";
 import { buildLimits } from "./limits.js";
-import { buildEventLogStore } from "./webhooks.js";
-
-/** The api function's timeout is the default 60 s: a stream ends 10 s before it and is resumed. */
-const STREAM_MAX_MS = 50_000;
+import { buildEventStreamDeps } from "./webhooks.js";
 
 /** The api function: key verification, rate limits, instance use-cases and forwarding. */
 export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
@@ -40,15 +37,7 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
       pepper: core.deps.pepper,
       clock: core.deps.clock,
     },
-    eventStream: {
-      log: await buildEventLogStore(core),
-      keyRing: core.deps.keyRing,
-      clock: core.deps.clock,
-      pollMs: 1_000,
-      maxMs: STREAM_MAX_MS,
-      keepAliveMs: 10_000,
-      logs: core.deps.logs,
-    },
+    eventStream: await buildEventStreamDeps(core),
     clientAddress: limits.clientAddress,
     logs: core.deps.logs,
     production: !config.emulated,

@@ -5,12 +5,13 @@ import type { InstanceDeps } from "../core/instanceService.js";
 import type { AccountDeletionStore } from "../core/ports/accounts.js";
 import { TtlCache } from "../core/ttlCache.js";
 import type { WebhookDashboardDeps } from "../core/webhooks/dashboard.js";
+import type { EventStreamDeps } from "../http/common/eventStream.js";
 import type { ForwardDeps } from "../http/common/instanceForward.js";
 import type { DashboardDeps } from "../http/dashboard/deps.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildInstanceAccess, buildInstanceDeps } from "./instances.js";
 import { buildLimits } from "./limits.js";
-import { buildWebhookDashboardDeps } from "./webhooks.js";
+import { buildEventStreamDeps, buildWebhookDashboardDeps } from "./webhooks.js";
 
 /** The dashboard function: Firebase Auth sessions, instances, webhooks and pairing. */
 export async function buildDashboardDeps(config: RuntimeConfig): Promise<
@@ -19,6 +20,7 @@ export async function buildDashboardDeps(config: RuntimeConfig): Promise<
     webhooks: WebhookDashboardDeps;
     instanceAccess: ForwardDeps;
     accountDeletions: AccountDeletionStore;
+    eventFeed: EventStreamDeps;
   }
 > {
   const core = await buildCore(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
@@ -53,5 +55,6 @@ export async function buildDashboardDeps(config: RuntimeConfig): Promise<
     instanceAccess: await buildInstanceAccess(config),
     // Not bound to the request deadline: erasing an account's documents takes longer than one read.
     accountDeletions: firestoreAccountDeletionStore(core.db),
+    eventFeed: await buildEventStreamDeps(core),
   };
 }

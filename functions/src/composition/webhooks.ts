@@ -9,6 +9,7 @@ import type { WebhookDashboardDeps } from "../core/webhooks/dashboard.js";
 import type { EnqueueDeps } from "../core/webhooks/enqueue.js";
 import { webhookLogEvents } from "../core/webhooks/logs.js";
 import type { WorkerDeps } from "../core/webhooks/worker.js";
+import type { EventStreamDeps } from "../http/common/eventStream.js";
 import { buildCore, type Core } from "./bootstrap.js";
 
 // Webhook delivery for the events (queue), dashboard (log, retries, secrets) and deliverwebhook
@@ -31,6 +32,22 @@ export function scheduleScale(config: RuntimeConfig): number {
 export async function buildEventLogStore(core: Core): Promise<EventLogStore> {
   const { firestoreEventLogStore } = await import("../adapters/firestore/eventLogStore.js");
   return core.bound(firestoreEventLogStore(core.db));
+}
+
+/** The api function's timeout is the default 60 s: a stream ends 10 s before it and is resumed. */
+const STREAM_MAX_MS = 50_000;
+
+/** Reading the event log: GET /events/stream (api) and the dashboard's event monitor. */
+export async function buildEventStreamDeps(core: Core): Promise<EventStreamDeps> {
+  return {
+    log: await buildEventLogStore(core),
+    keyRing: core.deps.keyRing,
+    clock: core.deps.clock,
+    pollMs: 1_000,
+    maxMs: STREAM_MAX_MS,
+    keepAliveMs: 10_000,
+    logs: core.deps.logs,
+  };
 }
 
 async function enqueueDeps(core: Core, config: RuntimeConfig): Promise<EnqueueDeps> {

@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { PageTitle } from "../components/PageTitle";
 import { CheckedAt, StatusBadge } from "../components/StatusBadge";
 import { DeliveryLog } from "../instance/DeliveryLog";
+import { EventMonitor } from "../instance/EventMonitor";
 import { PairingPanel } from "../instance/PairingPanel";
 import { SigningSecretPanel } from "../instance/SigningSecretPanel";
 import { WebhookSettings } from "../instance/WebhookSettings";
@@ -102,6 +103,7 @@ export function InstancePage(props: { instanceId: string }) {
       />
       <SigningSecretPanel instanceId={instance.id} />
       <DeliveryLog instanceId={instance.id} />
+      <EventMonitor instanceId={instance.id} />
       <section aria-labelledby="danger-heading" className="card">
         <h2 id="danger-heading">Delete</h2>
         <button type="button" className="danger" onClick={() => setDialog("delete")}>

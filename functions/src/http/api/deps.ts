@@ -3,8 +3,8 @@ import type { InstanceDeps } from "../../core/instanceService.js";
 import type { Instance } from "../../core/instances.js";
 import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
 import type { LogEvents } from "../../core/logs.js";
+import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
-import type { EventStreamDeps } from "./eventStream.js";
 
 export interface RateLimitResult {
   allowed: boolean;

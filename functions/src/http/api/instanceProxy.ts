@@ -3,10 +3,10 @@ import type { Context, Hono } from "hono";
 import { ApiError } from "../../core/errors.js";
 import { type Instance, instanceIdSchema } from "../../core/instances.js";
 import { parseJsonBody } from "../common/body.js";
+import { streamEvents } from "../common/eventStream.js";
 import { forwardToInstance, requireRunning } from "../common/instanceForward.js";
 import { requireApiKey } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
-import { streamEvents } from "./eventStream.js";
 import { idempotentForward } from "./idempotentForward.js";
 
 async function resolveInstance(c: Context, deps: ApiDeps, running = true) {

@@ -3,6 +3,7 @@ import { planFor, requireActiveAccount } from "../../core/accounts.js";
 import type { InstanceDeps } from "../../core/instanceService.js";
 import type { AccountDeletionStore } from "../../core/ports/accounts.js";
 import type { WebhookDashboardDeps } from "../../core/webhooks/dashboard.js";
+import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
 import { installErrorHandling } from "../common/problem.js";
 import { registerInstanceRoutes } from "../instances/routes.js";
@@ -11,6 +12,7 @@ import { registerAccountDeletion } from "./accountDeletion.js";
 import { registerAudit } from "./audit.js";
 import { registerDeliveries } from "./deliveries.js";
 import type { DashboardDeps } from "./deps.js";
+import { registerEventFeed } from "./eventFeed.js";
 import { registerPairing } from "./pairing.js";
 import { registerSession } from "./session.js";
 import { type DashboardEnv, requireSession } from "./sessionAuth.js";
@@ -22,6 +24,7 @@ export function createDashboardApp(
     webhooks: WebhookDashboardDeps;
     instanceAccess: ForwardDeps;
     accountDeletions: AccountDeletionStore;
+    eventFeed: EventStreamDeps;
   },
 ) {
   const app = new Hono<DashboardEnv>();
@@ -47,5 +50,6 @@ export function createDashboardApp(
   );
   registerPairing(app, deps.instanceDeps, deps.instanceAccess);
   registerDeliveries(app, deps);
+  registerEventFeed(app, deps);
   return app;
 }

@@ -18,7 +18,7 @@ import { type DashboardEnv, requireSession, sessionOf } from "./sessionAuth.js";
 
 // Webhook routes of the dashboard API. Routes under /v1/instances/* rely on the owner middleware
 // the instance routes install there (registered first); without it they refuse, never guess.
-function accountOf(c: Context<DashboardEnv>): string {
+export function accountOf(c: Context<DashboardEnv>): string {
   const owner = c.get("owner");
   if (!owner) throw new ApiError("UNAUTHENTICATED", "Not signed in.");
   return owner.accountId;
