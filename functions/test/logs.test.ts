@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { addLogContext, withLogContext } from "@wsapi/contracts/log-context";
 import { generateApiKey } from "../src/core/apiKey.js";
 import { createLogger, logEvents } from "../src/core/logs.js";
+import { memoryGateway } from "./support/memoryGateway.js";
 
 describe("structured logs", () => {
   it("never print API keys, secrets, tokens or message content", () => {
@@ -25,5 +27,42 @@ describe("structured logs", () => {
     const record = JSON.parse(lines[0]!);
     assert.equal(record.severity, "INFO");
     assert.equal(record.event, "test.event");
+  });
+
+  it("carry the ids of the request or task they belong to, and none outside one", async () => {
+    const lines: string[] = [];
+    const logger = createLogger((line) => lines.push(line));
+    await withLogContext({ requestId: "req_a" }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      addLogContext({ accountId: "acct", instanceId: "sales" });
+      logger.event("INFO", "inside");
+    });
+    logger.event("INFO", "outside");
+    const [inside, outside] = lines.map((line) => JSON.parse(line));
+    assert.deepEqual([inside.requestId, inside.accountId, inside.instanceId], ["req_a", "acct", "sales"]);
+    assert.equal(outside.requestId, undefined);
+  });
+
+  it("through the gateway: a refused call's line names its request, account and instance", async () => {
+    const lines: string[] = [];
+    const { app, apiKey } = await memoryGateway({
+      accountId: "acct-logs",
+      instance: { instanceId: "sales", runtimeId: "isales", url: "http://127.0.0.1:1" },
+      requestsPerMinute: 1_000,
+      signToken: async () => "token",
+      idToken: async () => "id-token",
+      forward: async () => {
+        throw new Error("not forwarded");
+      },
+      logSink: (line) => lines.push(line),
+    });
+    const response = await app.request("/events/stream", {
+      headers: { "x-api-key": apiKey, "x-instance-id": "sales", accept: "application/json" },
+    });
+    assert.equal(response.status, 406);
+    const failed = lines.map((line) => JSON.parse(line)).find((line) => line.event === "request.failed");
+    assert.equal(failed.requestId, response.headers.get("x-request-id"));
+    assert.equal(failed.accountId, "acct-logs");
+    assert.equal(failed.instanceId, "sales");
   });
 });

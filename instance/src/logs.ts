@@ -1,3 +1,4 @@
+import { currentLogContext } from "@wsapi/contracts/log-context";
 import { maskPersonalData } from "@wsapi/contracts/personal-data";
 
 // Named log events, one JSON line each (Cloud Logging reads `severity` and `message`).
@@ -34,7 +35,7 @@ export function createLogs(context: Record<string, unknown>, sink: LogSink = def
   const log = (severity: Severity, message: string, fields: Record<string, unknown> = {}) =>
     sink(
       JSON.stringify(
-        { severity, message, time: new Date().toISOString(), ...context, ...fields },
+        { severity, message, time: new Date().toISOString(), ...context, ...currentLogContext(), ...fields },
         (_key, value) => (typeof value === "string" ? maskPersonalData(value) : value),
       ),
     );

@@ -1,3 +1,4 @@
+import { currentLogContext } from "@wsapi/contracts/log-context";
 import { redact } from "./redact.js";
 
 // Named log events: every line this system writes goes through one of these.
@@ -12,8 +13,16 @@ export interface Logger {
 export function createLogger(sink: LogSink = (line) => process.stdout.write(`${line}\n`)): Logger {
   return {
     event(severity, name, fields = {}) {
-      // Cloud Logging reads `severity` and `message` from one-line JSON on stdout.
-      const record = { severity, message: name, event: name, time: new Date().toISOString(), ...fields };
+      // Cloud Logging reads `severity` and `message` from one-line JSON on stdout; the ids of the
+      // request or task this line belongs to come from its log context.
+      const record = {
+        severity,
+        message: name,
+        event: name,
+        time: new Date().toISOString(),
+        ...currentLogContext(),
+        ...fields,
+      };
       sink(JSON.stringify(redact(record)));
     },
   };

@@ -1,3 +1,4 @@
+import { withLogContext } from "@wsapi/contracts/log-context";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { isEmulated } from "../config.js";
 import { placement, taskQueueOptions } from "../deployment.js";
@@ -22,6 +23,11 @@ export const deliverwebhook = onTaskDispatched(
   },
   async (request) => {
     const { handleDeliveryTask } = await import("../core/webhooks/worker.js");
-    await handleDeliveryTask(request.data, await loadWorker());
+    // Every line of this attempt names its delivery, instance and account (the task's ids).
+    const { accountId, instanceId, deliveryId } = (request.data ?? {}) as Record<string, unknown>;
+    const ids = Object.fromEntries(
+      Object.entries({ accountId, instanceId, deliveryId }).filter(([, v]) => typeof v === "string"),
+    );
+    await withLogContext(ids, async () => handleDeliveryTask(request.data, await loadWorker()));
   },
 );

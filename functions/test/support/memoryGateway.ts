@@ -18,13 +18,15 @@ export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "i
   /** The one instance the account owns, with its runtime (running, at some URL). */
   instance: { instanceId: string; runtimeId: string; url: string };
   requestsPerMinute: number;
+  /** Where the gateway's log lines go (discarded by default). */
+  logSink?: (line: string) => void;
   /** How long one event stream stays open (default 2 s) and how often it polls (default 20 ms). */
   stream?: { maxMs?: number; pollMs?: number; keepAliveMs?: number };
 }
 
 export async function memoryGateway(options: MemoryGatewayOptions) {
   const memory = memoryAccountStore();
-  const logs = logEvents(createLogger(() => {}));
+  const logs = logEvents(createLogger(options.logSink ?? (() => {})));
   const accountDeps = {
     store: memory.store,
     keyRing: memoryKeyRing({ 1: randomBytes(32) }, 1),

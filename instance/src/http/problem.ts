@@ -1,3 +1,4 @@
+import { withLogContext } from "@wsapi/contracts/log-context";
 // One shape for every error body: the platform's problem details (@wsapi/contracts/problems), with
 // the platform's codes and the request id the gateway sent, so one API speaks one dialect.
 import { type ErrorCode, problemBody } from "@wsapi/contracts/problems";
@@ -27,7 +28,7 @@ export function requestIds(): MiddlewareHandler {
     const sent = c.req.header("x-request-id");
     const requestId = sent && REQUEST_ID.test(sent) ? sent : `req_${crypto.randomUUID().replaceAll("-", "")}`;
     c.set("requestId", requestId);
-    await next();
+    await withLogContext({ requestId }, next);
     c.header("x-request-id", requestId);
   };
 }

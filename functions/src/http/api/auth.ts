@@ -1,3 +1,4 @@
+import { addLogContext } from "@wsapi/contracts/log-context";
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../../core/errors.js";
 import type { Principal } from "../../core/keyVerifier.js";
@@ -37,6 +38,7 @@ export function requireApiKey(deps: ApiDeps, accountKeyOnly: boolean): Middlewar
       });
     }
     c.set("principal", principal);
+    addLogContext({ accountId: principal.accountId });
     c.set("owner", { accountId: principal.accountId, plan: principal.plan });
     await next();
     setRateHeaders(c, result);

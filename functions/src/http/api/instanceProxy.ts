@@ -1,3 +1,4 @@
+import { addLogContext } from "@wsapi/contracts/log-context";
 import { INSTANCE_ROUTES, type InstanceRoute } from "@wsapi/contracts/routes";
 import type { Context, Hono } from "hono";
 import { ApiError } from "../../core/errors.js";
@@ -19,6 +20,7 @@ async function resolveInstance(c: Context, deps: ApiDeps, running = true) {
   if (principal.keyKind === "instance" && principal.instanceId !== instanceId) throw notFound();
   const instance = await deps.findInstance(principal.accountId, instanceId);
   if (!instance) throw notFound();
+  addLogContext({ instanceId });
   if (running) requireRunning(instance);
   return instance;
 }

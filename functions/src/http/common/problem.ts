@@ -1,3 +1,4 @@
+import { withLogContext } from "@wsapi/contracts/log-context";
 import type { Context, Env, Hono } from "hono";
 import { ApiError, toProblem } from "../../core/errors.js";
 import type { LogEvents } from "../../core/logs.js";
@@ -38,7 +39,7 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
   app.use(async (c, next) => {
     const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
     c.set("requestId", requestId);
-    await next();
+    await withLogContext({ requestId }, next);
     // Set in place, as Hono's own middlewares do: c.header() would copy the final response each time.
     c.res.headers.set("x-request-id", requestId);
     // "private": Firebase Hosting drops Set-Cookie from any response not marked private, which

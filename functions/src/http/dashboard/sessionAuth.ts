@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { addLogContext } from "@wsapi/contracts/log-context";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../core/errors.js";
@@ -53,6 +54,7 @@ export function requireSession(deps: DashboardDeps): MiddlewareHandler<Dashboard
       throw new ApiError("CSRF", "Send the X-CSRF-Token header from GET /v1/session.");
     }
     c.set("session", session);
+    addLogContext({ accountId: session.uid });
     c.set("sessionCookie", cookie!);
     await next();
   };

@@ -1,3 +1,4 @@
+import { addLogContext } from "@wsapi/contracts/log-context";
 import { EVENTS_AUDIENCE, INSTANCE_TOKEN_ALG, instanceIssuer } from "@wsapi/contracts/tokens";
 import type { MiddlewareHandler } from "hono";
 import { decodeJwt, jwtVerify } from "jose";
@@ -44,6 +45,7 @@ export function requireInstanceToken(deps: InstanceAuthDeps): MiddlewareHandler 
       throw refused;
     }
     c.set("instance", credentials.instance);
+    addLogContext({ accountId: credentials.instance.accountId, instanceId: credentials.instance.instanceId });
     await next();
   };
 }

@@ -1,3 +1,4 @@
+import { addLogContext } from "@wsapi/contracts/log-context";
 import type { Context, Env, Hono, MiddlewareHandler } from "hono";
 import { ApiError } from "../../core/errors.js";
 import {
@@ -56,6 +57,7 @@ export function registerInstanceRoutes<E extends Env>(
     if (!instanceIdSchema.safeParse(c.req.param("id")).success) {
       throw new ApiError("NOT_FOUND", "No such instance.");
     }
+    addLogContext({ instanceId: c.req.param("id") });
     await next();
   });
 
