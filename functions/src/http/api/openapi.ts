@@ -55,10 +55,9 @@ function responseContent(response: InstanceRoute["response"]) {
 }
 
 function operation(
-  method: string,
   path: string,
   options: {
-    operationId?: string;
+    operationId: string;
     body?: z.ZodType;
     tag: string;
     instance: boolean;
@@ -73,9 +72,7 @@ function operation(
   };
   for (const status of [...new Set(options.errors)].sort((a, b) => a - b)) responses[status] = problem;
   return {
-    operationId:
-      options.operationId ??
-      `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    operationId: options.operationId,
     tags: [options.tag],
     security: [{ ApiKey: [] }],
     parameters: [
@@ -96,9 +93,8 @@ function operation(
 }
 
 function instanceOperation(route: InstanceRoute): Operation {
-  const method = route.method.toLowerCase();
   const planned = route.state === "planned";
-  const op = operation(method, route.path, {
+  const op = operation(route.path, {
     operationId: route.operationId,
     ...(route.request ? { body: route.request } : {}),
     tag: route.path.split("/")[1] ?? "instance",
@@ -130,8 +126,7 @@ function instanceOperation(route: InstanceRoute): Operation {
 }
 
 function accountOperation(route: AccountRoute & { operationId: string }): Operation {
-  const method = route.method.toLowerCase();
-  return operation(method, route.path, {
+  return operation(route.path, {
     operationId: route.operationId,
     tag: "account",
     instance: false,
