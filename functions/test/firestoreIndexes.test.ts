@@ -51,6 +51,21 @@ const DEFAULT_ARGS = ["acct-1", "inst-1", "x-1"];
 const METHOD_ARGS: Record<string, unknown[][]> = {
   "firestoreAccountStore.listAudit": [["acct-1", 20]],
   "firestoreInstanceStore.list": [["acct-1", PAGE]],
+  "firestoreSubscriptionStore.list": [["acct-1", PAGE]],
+  // Every combination of the change log's filters (GET /account/subscriptions/{id}/changes).
+  "firestoreSubscriptionStore.listChanges": [
+    {},
+    { changeType: "instance_added" },
+    { instanceId: "inst-1" },
+    { changeType: "instance_added", instanceId: "inst-1" },
+  ].flatMap((filter) =>
+    [{}, { timestampFrom: 1 }, { timestampTo: 2 }, { timestampFrom: 1, timestampTo: 2 }].map((range) => [
+      "acct-1",
+      "sub-1",
+      { ...filter, ...range },
+      PAGE,
+    ]),
+  ),
   "firestoreDeliveryStore.list": [["acct-1", "inst-1", PAGE]],
   "firestoreDeliveryStore.deleteInstanceData": [["acct-1", "inst-1", 50]],
   // The re-encryption job lists every encrypted collection.

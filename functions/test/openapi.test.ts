@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { INSTANCE_ROUTES } from "@wsapi/contracts/routes";
 import { Hono } from "hono";
+import { ACCOUNT_ROUTES } from "../src/http/api/accountRoutes.js";
+import { createApiApp } from "../src/http/api/app.js";
 import { buildOpenApi } from "../src/http/api/openapi.js";
 import { registerReference } from "../src/http/api/reference/routes.js";
 
@@ -31,6 +33,61 @@ describe("OpenAPI document", () => {
     }
     const ids = operations.map(({ op }) => op.operationId);
     assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it("describes every account operation of the account route table under WSAPI's id", () => {
+    for (const route of ACCOUNT_ROUTES) {
+      const path = route.path.replace(/:(\w+)/g, "{$1}");
+      const op = spec.paths[path]?.[route.method.toLowerCase()] as unknown as Op | undefined;
+      assert.equal(op?.operationId, route.operationId, `${route.method} ${path}`);
+      assert.ok(op.responses[route.success], `${route.operationId}: success status`);
+      for (const status of [401, 403, 429, ...route.errors])
+        assert.ok(op.responses[status], `${route.operationId} ${status}`);
+    }
+    const changes = spec.paths["/account/subscriptions/{id}/changes"]?.get as unknown as {
+      parameters: Array<{ name: string; in: string }>;
+      responses: {
+        200: {
+          content: {
+            "application/json": { schema: { properties: { items: { items: { properties: object } } } } };
+          };
+        };
+      };
+    };
+    assert.deepEqual(
+      changes.parameters.map((p) => `${p.in}:${p.name}`),
+      [
+        "path:id",
+        ...["pageNumber", "pageSize", "timestampFrom", "timestampTo", "changeType", "instanceId"].map(
+          (n) => `query:${n}`,
+        ),
+      ],
+    );
+    const item = changes.responses[200].content["application/json"].schema.properties.items.items;
+    assert.deepEqual(Object.keys(item.properties).sort(), [
+      "changeType",
+      "id",
+      "instanceId",
+      "newQuantity",
+      "notes",
+      "previousQuantity",
+      "proratedAmount",
+      "subscriptionId",
+      "timestamp",
+    ]);
+    const create = spec.paths["/account/subscriptions/{id}/instances"]?.post as unknown as Op;
+    assert.equal(create.operationId, "createAccountSubscriptionInstance");
+    assert.ok(create.responses["200"] && create.responses["409"]);
+  });
+
+  it("lists exactly the account routes the gateway registers", () => {
+    const registered = createApiApp({} as never)
+      .routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/account/") && !r.path.includes("*"))
+      .map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(
+      [...new Set(registered)].sort(),
+      ACCOUNT_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
   });
 
   it("derives request bodies from the validation schemas", () => {

@@ -47,8 +47,24 @@ function upstreamService(): { Service: ServiceClass; state: FirestoreState } {
   }
 }
 
+/**
+ * Upstream ignores a query's offset (the account API's page numbers need it): the query runs here
+ * without its limit, then the offset and the limit apply, in Firestore's order.
+ */
+function honourOffset(state: FirestoreState) {
+  const query = state.v1Query.bind(state);
+  state.v1Query = (parent, structured) => {
+    if (!structured.offset) return query(parent, structured);
+    const unlimited = structured.clone();
+    unlimited.limit = undefined as unknown as typeof structured.limit;
+    const skipped = query(parent, unlimited).slice(structured.offset);
+    return structured.has_limit ? skipped.slice(0, structured.limit.value) : skipped;
+  };
+}
+
 export async function startFirestore(opts: StartOptions): Promise<RunningFirestore> {
   const { Service, state } = upstreamService();
+  honourOffset(state);
   const loaded = opts.dataFile ? loadSnapshot(state, opts.dataFile) : 0;
   const Isolated = withIsolation(Service, opts);
   const server = new Server();

@@ -232,6 +232,12 @@ describe("queries", { timeout: 30_000 }, () => {
     assert.deepEqual(await ids(q().orderBy("n", "desc").limit(2)), ["e", "d"]);
   });
 
+  test("offset skips before the limit applies (page numbers of the account API's lists)", async () => {
+    assert.deepEqual(await ids(q().orderBy("n").offset(2).limit(2)), ["c", "d"]);
+    assert.deepEqual(await ids(q().orderBy("n", "desc").offset(3)), ["b", "a"]);
+    assert.deepEqual(await ids(q().where("tag", "==", "a").orderBy("n").offset(1).limit(1)), ["c"]);
+  });
+
   test("where with range and equality filters", async () => {
     assert.deepEqual(await ids(q().where("n", ">", 2).orderBy("n", "desc")), ["e", "d", "c"]);
     assert.deepEqual((await ids(q().where("tag", "==", "a"))).sort(), ["a", "c", "e"]);

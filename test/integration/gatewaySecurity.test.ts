@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { INSTANCE_ROUTES } from "@wsapi/contracts/routes";
+import { ACCOUNT_ROUTES } from "../../functions/src/http/api/accountRoutes.js";
 import { json, stack } from "../support/stack.js";
 import { createTenant, setAccountStatus, type Tenant } from "../support/tenants.js";
 import { waitFor } from "../support/wait.js";
@@ -24,18 +25,12 @@ const SAMPLE_PARAMS: Record<string, string> = {
 const concrete = (path: string) =>
   path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(SAMPLE_PARAMS[name]!));
 
-const ACCOUNT_ROUTES: Array<{ method: string; path: string }> = [
-  { method: "GET", path: "/account/instances" },
-  { method: "POST", path: "/account/instances" },
-  { method: "GET", path: "/account/instances/defaults" },
-  { method: "PUT", path: "/account/instances/defaults" },
-  { method: "GET", path: "/account/instances/{own}" },
-  { method: "PUT", path: "/account/instances/{own}/name" },
-  { method: "PUT", path: "/account/instances/{own}/settings" },
-  { method: "PUT", path: "/account/instances/{own}/apikey" },
-  { method: "PUT", path: "/account/instances/{own}/restart" },
-  { method: "DELETE", path: "/account/instances/{own}" },
-];
+/** An account route's path with the given instance and subscription ids in its parameters. */
+const accountPath = (path: string, ids: { instance: string; subscription: string }) =>
+  path
+    .replace(/^\/account\/instances\/:id/, `/account/instances/${ids.instance}`)
+    .replace(/^\/account\/subscriptions\/:id/, `/account/subscriptions/${ids.subscription}`)
+    .replace(":instanceId", ids.instance);
 
 function problemShape(body: Record<string, unknown>) {
   const { requestId: _ignored, ...rest } = body;
@@ -128,23 +123,31 @@ describe("shared security cases on every route", () => {
   });
 
   it("account routes: 401 for bad keys, 403 suspended or instance key, 404 for another tenant's id", async () => {
+    const subscriptions = await json("GET", `${gateway}/account/subscriptions`, undefined, {
+      "x-api-key": alice.accountKey,
+    });
+    const aliceIds = {
+      instance: "alice-2",
+      subscription: String((subscriptions.body.items as Array<{ id: string }>)[0]!.id),
+    };
+    const nobody = { instance: "nobody-has-this", subscription: "sub_nobodyhasthis" };
     for (const route of ACCOUNT_ROUTES) {
       const label = `${route.method} ${route.path}`;
-      const call = (apiKey: string | undefined, id: string) =>
+      const call = (apiKey: string | undefined, ids = aliceIds) =>
         json(
           route.method,
-          `${gateway}${route.path.replace("{own}", id)}`,
+          `${gateway}${accountPath(route.path, ids)}`,
           undefined,
           apiKey ? { "x-api-key": apiKey } : {},
         );
-      assert.equal((await call(undefined, "alice-2")).status, 401, `${label}: no key`);
-      assert.equal((await call(malformed, "alice-2")).status, 401, `${label}: malformed`);
-      assert.equal((await call(badChecksum(), "alice-2")).status, 401, `${label}: checksum`);
-      assert.equal((await call(carol.accountKey, "carol-1")).status, 403, `${label}: suspended`);
-      assert.equal((await call(alice.instances[0]!.apiKey, "alice-2")).status, 403, `${label}: instance key`);
-      if (route.path.includes("{own}")) {
-        const foreign = await call(bob.accountKey, "alice-2");
-        const missing = await call(bob.accountKey, "nobody-has-this");
+      assert.equal((await call(undefined)).status, 401, `${label}: no key`);
+      assert.equal((await call(malformed)).status, 401, `${label}: malformed`);
+      assert.equal((await call(badChecksum())).status, 401, `${label}: checksum`);
+      assert.equal((await call(carol.accountKey)).status, 403, `${label}: suspended`);
+      assert.equal((await call(alice.instances[0]!.apiKey)).status, 403, `${label}: instance key`);
+      if (route.path.includes(":id")) {
+        const foreign = await call(bob.accountKey);
+        const missing = await call(bob.accountKey, nobody);
         assert.equal(foreign.status, missing.status, `${label}: foreign vs missing`);
         assert.deepEqual(problemShape(foreign.body), problemShape(missing.body), `${label}: leaks`);
       }

@@ -2,6 +2,7 @@
 // server code reaches the bundle), so the two cannot drift apart.
 import type { accountView } from "../../functions/src/core/accounts";
 import type { instanceDetail, instanceSummary } from "../../functions/src/core/instances";
+import type { listSubscriptions } from "../../functions/src/core/subscriptionService";
 import type { listDeliveries } from "../../functions/src/core/webhooks/dashboard";
 
 export type Account = Awaited<ReturnType<typeof accountView>>;
@@ -9,6 +10,7 @@ export type InstanceSummary = ReturnType<typeof instanceSummary>;
 export type InstanceDetail = ReturnType<typeof instanceDetail>;
 export type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
 export type Delivery = DeliveryPage["items"][number];
+export type SubscriptionPage = Awaited<ReturnType<typeof listSubscriptions>>;
 
 export interface InstancePage {
   items: InstanceSummary[];

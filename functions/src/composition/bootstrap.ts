@@ -51,12 +51,14 @@ export async function buildCore(config: RuntimeConfig, options: CoreOptions = {}
     { getFirestore },
     { firestoreAccountStore },
     { firestoreInstanceStore },
+    { firestoreSubscriptionStore },
     { withDeadline },
   ] = await Promise.all([
     import("firebase-admin/app"),
     import("firebase-admin/firestore"),
     import("../adapters/firestore/accountStore.js"),
     import("../adapters/firestore/instanceStore.js"),
+    import("../adapters/firestore/subscriptionStore.js"),
     import("../adapters/firestore/deadline.js"),
   ]);
   const app = getApps()[0] ?? initializeApp({ projectId: config.projectId });
@@ -72,7 +74,14 @@ export async function buildCore(config: RuntimeConfig, options: CoreOptions = {}
     clock: systemClock,
     logs: logEvents(createLogger()),
   };
-  return { app, db, bound, deps, instances: bound(firestoreInstanceStore(db)) };
+  return {
+    app,
+    db,
+    bound,
+    deps,
+    instances: bound(firestoreInstanceStore(db)),
+    subscriptions: bound(firestoreSubscriptionStore(db)),
+  };
 }
 
 export type Core = Awaited<ReturnType<typeof buildCore>>;

@@ -49,6 +49,7 @@ export async function buildInstanceDeps(
   return {
     instances: core.instances,
     accounts: core.deps.store,
+    subscriptions: core.subscriptions,
     keyRing: core.deps.keyRing,
     pepper: core.deps.pepper,
     clock: core.deps.clock,

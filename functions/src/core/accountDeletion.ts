@@ -11,8 +11,8 @@ import type { Clock } from "./ports/clock.js";
 // 2. The job, one recorded step after another (nextAccountDeletionStep, a pure decision on the
 //    record): every instance goes through the instance deletion (core/instanceDeletion.ts: device
 //    logout, runtime, secret, service account, session state, delivery data); every Firestore
-//    document that names the account (accounts/{uid} with its auditLog and instances,
-//    accountSecrets/{uid}, apiKeys naming it) is erased; the Firebase Auth user is deleted; the
+//    document that names the account (accounts/{uid} with its auditLog, instances, subscriptions and
+//    their changes, accountSecrets/{uid}, apiKeys naming it) is erased; the Firebase Auth user is deleted; the
 //    record goes last. No audit record remains, so none holds the uid or the email.
 // Running the job again at any point (a repeated request, a retry) resumes it where it stopped.
 export const ACCOUNT_DELETIONS = "accountDeletions";

@@ -18,6 +18,8 @@ import type { AccountStore, Plan, StoredKey } from "./ports/accounts.js";
 import type { Clock } from "./ports/clock.js";
 import type { InstanceDeletionStore, InstanceStore, Provisioner } from "./ports/instances.js";
 import type { KeyRing } from "./ports/keyRing.js";
+import type { SubscriptionStore } from "./ports/subscriptions.js";
+import { defaultSubscription, type Subscription } from "./subscriptions.js";
 
 // Instance use-cases shared by the account API (api function) and the dashboard API.
 export const INSTANCE_SECRETS = "instanceSecrets";
@@ -26,6 +28,7 @@ export const ACCOUNT_SECRETS = "accountSecrets";
 export interface InstanceDeps {
   instances: InstanceStore;
   accounts: AccountStore;
+  subscriptions: SubscriptionStore;
   keyRing: KeyRing;
   pepper: Buffer;
   clock: Clock;
@@ -84,23 +87,34 @@ export async function requireInstance(deps: InstanceDeps, accountId: string, ins
   return instance;
 }
 
+/** The account's default subscription (POST /account/instances creates on it). */
+export async function requireDefaultSubscription(deps: InstanceDeps, accountId: string, plan: Plan) {
+  const subscription = await defaultSubscription(deps.subscriptions, accountId, plan, deps.clock.now());
+  if (!subscription) throw new ApiError("NOT_FOUND", "No account for this key.");
+  return subscription;
+}
+
+/** Creates an instance on `subscription`, by default the account's default one (its plan's capacity). */
 export async function createInstance(
   deps: InstanceDeps,
   accountId: string,
   plan: Plan,
   request: { id?: string; name?: string },
+  subscription?: Subscription,
 ) {
   if (!(await deps.emailVerified(accountId)))
     throw new ApiError("EMAIL_NOT_VERIFIED", EMAIL_NOT_VERIFIED_DETAIL);
+  const target = subscription ?? (await requireDefaultSubscription(deps, accountId, plan));
   const instanceId = request.id ?? newInstanceId();
   const runtimeId = newRuntimeId();
   const { apiKey, stored } = await newInstanceKey(deps, runtimeId);
   const runtimeSecret = randomBytes(32).toString("base64url");
   const now = deps.clock.now();
-  const instance: Instance = {
+  const instance: Instance & { subscriptionId: string } = {
     instanceId,
     accountId,
     runtimeId,
+    subscriptionId: target.id,
     name: request.name ?? instanceId,
     createdAt: now,
     settings: defaultSettings(await deps.instances.getDefaults(accountId)),
@@ -111,13 +125,16 @@ export async function createInstance(
     apiKey: stored.ciphertext,
     runtimeSecret: await encrypt(deps.keyRing, runtimeSecret, secretContext(runtimeId, "runtimeSecret")),
   };
-  const outcome = await deps.instances.create(instance, stored, secrets, plan.instanceLimit);
+  const outcome = await deps.instances.create(instance, stored, secrets);
   if (outcome === "exists")
     throw new ApiError("CONFLICT", `You already have an instance with id ${instanceId}.`);
+  if (outcome === "no-subscription") throw new ApiError("NOT_FOUND", "No such subscription.");
   if (outcome === "limit") {
     throw new ApiError(
       "LIMIT_REACHED",
-      `Your plan allows ${plan.instanceLimit} instances; delete one or upgrade.`,
+      target.isDefault
+        ? `Your plan allows ${target.quantity} instances; delete one or upgrade.`
+        : `Subscription ${target.id} allows ${target.quantity} instances; delete one of them or add capacity.`,
     );
   }
   await deps.provisioner.provision(runtimeId);

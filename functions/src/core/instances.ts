@@ -98,6 +98,8 @@ export interface Instance {
   accountId: string;
   /** Globally unique id of the runtime (process / Cloud Run service); customer ids are per account. */
   runtimeId: string;
+  /** The subscription whose capacity the instance uses; absent on instances from before subscriptions. */
+  subscriptionId?: string;
   name: string;
   createdAt: number;
   settings: InstanceSettings;
@@ -133,7 +135,28 @@ export function instanceStatus(instance: Instance): string {
   return instance.device?.isLoggedIn ? "connected" : "unpaired";
 }
 
-export function instanceSummary(instance: Instance) {
+/** WSAPI's AccountInstance: one item of GET /account/instances and of a subscription's instances. */
+export const AccountInstance = z.object({
+  id: z.string(),
+  created: z.iso.datetime(),
+  name: z.string(),
+  useCustomDefaults: z.boolean(),
+  status: z.string(),
+  deviceId: z.string().nullable(),
+  expiredAt: z.iso.datetime().nullable(),
+  trialEndsAt: z.iso.datetime().nullable(),
+  isInTrial: z.boolean(),
+  hasApiKey: z.boolean(),
+});
+
+export const PagedAccountInstances = z.object({
+  items: z.array(AccountInstance),
+  totalCount: z.number().int(),
+  pageNumber: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+export function instanceSummary(instance: Instance): z.infer<typeof AccountInstance> {
   return {
     id: instance.instanceId,
     created: new Date(instance.createdAt).toISOString(),

@@ -4,6 +4,7 @@ import { ApiKeyPanel } from "../components/ApiKeyPanel";
 import { DeleteAccountPanel } from "../components/DeleteAccountPanel";
 import { formatTime } from "../components/format";
 import { PageTitle } from "../components/PageTitle";
+import { SubscriptionsPanel } from "../components/SubscriptionsPanel";
 import { Link } from "../router";
 import { useSession } from "../session";
 import type { Account, InstancePage } from "../types";
@@ -44,6 +45,7 @@ export function AccountPage() {
               </dd>
             </dl>
           </section>
+          <SubscriptionsPanel />
           <ApiKeyPanel
             heading="Account API key"
             description="Works for every instance of this account (with X-Instance-Id) and for the /account API. Keep it on your server."

@@ -5,7 +5,8 @@ import { updateIfExists } from "./updateIfExists.js";
 
 // accountDeletions/{uid}: one unfinished account deletion job each (uid and timestamps only),
 // removed when the job ends. Every document naming an account: accounts/{uid} (with auditLog,
-// instances and their deliveries/attempts/webhookEndpoints), accountSecrets/{uid}, apiKeys/{digest}
+// instances and their deliveries/attempts/webhookEndpoints, subscriptions and their changes),
+// accountSecrets/{uid}, apiKeys/{digest}
 // (accountId); instance documents elsewhere go through the instance deletion job.
 const PAGE = 200;
 
@@ -67,6 +68,10 @@ export function firestoreAccountDeletionStore(db: Firestore): AccountDeletionSto
       const account = accounts.doc(uid);
       await deleteAll(apiKeys.where("accountId", "==", uid));
       await deleteAll(account.collection("auditLog"));
+      // After the instances' deletion (the job's earlier step), which records its changes here.
+      await deleteAll(account.collection("subscriptions"), (subscription) =>
+        deleteAll(subscription.collection("changes")),
+      );
       await deleteAll(account.collection("instances"), async (instance) => {
         await deleteAll(instance.collection("webhookEndpoints"));
         await deleteAll(instance.collection("deliveries"), (delivery) =>

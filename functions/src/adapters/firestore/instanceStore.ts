@@ -2,11 +2,14 @@ import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { type DeletionRecord, INSTANCE_DELETIONS } from "../../core/instanceDeletion.js";
 import { EMPTY_DEFAULTS, type Instance, type InstanceDefaults } from "../../core/instances.js";
 import type { InstanceStore } from "../../core/ports/instances.js";
+import { addInstance, removeInstance, type Subscription } from "../../core/subscriptions.js";
+import { runPreconditioned, subscriptionRefs, writeStep } from "./subscriptionStore.js";
 
 // Layout: accounts/{uid}/instances/{instanceId} (owner-readable config, no secrets),
 // instanceSecrets/{runtimeId} (ciphertexts only), runtimes/{runtimeId} (global index for the
 // events function; carries cellId, which cellCounts counts), apiKeys/{digest} (instance keys),
-// accounts/{uid}.instanceCount (plan limit), instanceDeletions/{runtimeId} (unfinished deletions).
+// accounts/{uid}/subscriptions/{id} (capacity: instanceIds, with a change record per instance added
+// or removed; subscriptionStore.ts), instanceDeletions/{runtimeId} (unfinished deletions).
 export const RUNTIMES = "runtimes";
 
 export function firestoreInstanceStore(db: Firestore): InstanceStore {
@@ -16,32 +19,37 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
   const secrets = db.collection("instanceSecrets");
   const runtimes = db.collection(RUNTIMES);
   const apiKeys = db.collection("apiKeys");
+  const subscriptions = subscriptionRefs(db);
 
   return {
-    async create(instance, key, secretFields, instanceLimit) {
-      return db.runTransaction(async (tx) => {
-        const [account, existing] = await Promise.all([
-          tx.get(accounts.doc(instance.accountId)),
-          tx.get(instanceDoc(instance.accountId, instance.instanceId)),
-        ]);
-        if (existing.exists) return "exists";
-        const count = Number(account.get("instanceCount") ?? 0);
-        if (count >= instanceLimit) return "limit";
-        tx.update(accounts.doc(instance.accountId), { instanceCount: count + 1 });
-        tx.create(instanceDoc(instance.accountId, instance.instanceId), instance);
-        tx.create(runtimes.doc(instance.runtimeId), {
-          accountId: instance.accountId,
-          instanceId: instance.instanceId,
-        });
-        tx.create(secrets.doc(instance.runtimeId), { ...secretFields, apiKeyDigest: key.digest });
-        tx.create(apiKeys.doc(key.digest), {
-          kind: "instance",
-          accountId: instance.accountId,
-          instanceId: instance.instanceId,
-          createdAt: key.createdAt,
-        });
-        return "created";
-      });
+    async create(instance, key, secretFields) {
+      const subscriptionRef = subscriptions.subscription(instance.accountId, instance.subscriptionId);
+      return runPreconditioned(() =>
+        db.runTransaction(async (tx) => {
+          const [subscription, existing] = await Promise.all([
+            tx.get(subscriptionRef),
+            tx.get(instanceDoc(instance.accountId, instance.instanceId)),
+          ]);
+          if (existing.exists) return "exists";
+          if (!subscription.exists) return "no-subscription";
+          const added = addInstance(subscription.data()!, instance.instanceId, instance.createdAt);
+          if (added === "limit") return "limit";
+          writeStep(tx, subscriptions, instance.accountId, added);
+          tx.create(instanceDoc(instance.accountId, instance.instanceId), instance);
+          tx.create(runtimes.doc(instance.runtimeId), {
+            accountId: instance.accountId,
+            instanceId: instance.instanceId,
+          });
+          tx.create(secrets.doc(instance.runtimeId), { ...secretFields, apiKeyDigest: key.digest });
+          tx.create(apiKeys.doc(key.digest), {
+            kind: "instance",
+            accountId: instance.accountId,
+            instanceId: instance.instanceId,
+            createdAt: key.createdAt,
+          });
+          return "created";
+        }),
+      );
     },
 
     async get(accountId, instanceId) {
@@ -134,28 +142,36 @@ export function firestoreInstanceStore(db: Firestore): InstanceStore {
     },
 
     async delete(accountId, instanceId) {
-      return db.runTransaction(async (tx) => {
-        const snapshot = await tx.get(instanceDoc(accountId, instanceId));
-        if (!snapshot.exists) return undefined;
-        const instance = snapshot.data() as Instance;
-        const secret = await tx.get(secrets.doc(instance.runtimeId));
-        const account = await tx.get(accounts.doc(accountId));
-        if (secret.exists) tx.delete(apiKeys.doc(secret.get("apiKeyDigest")));
-        tx.delete(secrets.doc(instance.runtimeId));
-        tx.delete(runtimes.doc(instance.runtimeId));
-        tx.delete(snapshot.ref);
-        // The rest (device logout, runtime, session state, delivery data) is a resumable job.
-        const job: DeletionRecord = {
-          runtimeId: instance.runtimeId,
-          accountId,
-          instanceId,
-          ...(instance.runtime.cellId ? { cellId: instance.runtime.cellId } : {}),
-          requestedAt: Date.now(),
-        };
-        tx.set(db.collection(INSTANCE_DELETIONS).doc(instance.runtimeId), job);
-        tx.update(account.ref, { instanceCount: Math.max(0, Number(account.get("instanceCount") ?? 1) - 1) });
-        return instance;
-      });
+      return runPreconditioned(() =>
+        db.runTransaction(async (tx) => {
+          const snapshot = await tx.get(instanceDoc(accountId, instanceId));
+          if (!snapshot.exists) return undefined;
+          const instance = snapshot.data() as Instance;
+          const secret = await tx.get(secrets.doc(instance.runtimeId));
+          // An instance from before subscriptions has none until its account's default one is derived.
+          const subscription = instance.subscriptionId
+            ? await tx.get(subscriptions.subscription(accountId, instance.subscriptionId))
+            : undefined;
+          if (secret.exists) tx.delete(apiKeys.doc(secret.get("apiKeyDigest")));
+          tx.delete(secrets.doc(instance.runtimeId));
+          tx.delete(runtimes.doc(instance.runtimeId));
+          tx.delete(snapshot.ref);
+          // The rest (device logout, runtime, session state, delivery data) is a resumable job.
+          const job: DeletionRecord = {
+            runtimeId: instance.runtimeId,
+            accountId,
+            instanceId,
+            ...(instance.runtime.cellId ? { cellId: instance.runtime.cellId } : {}),
+            requestedAt: Date.now(),
+          };
+          tx.set(db.collection(INSTANCE_DELETIONS).doc(instance.runtimeId), job);
+          const removed =
+            subscription?.exists &&
+            removeInstance(subscription.data() as Subscription, instanceId, Date.now());
+          if (removed) writeStep(tx, subscriptions, accountId, removed);
+          return instance;
+        }),
+      );
     },
 
     async getDefaults(accountId) {

@@ -5,6 +5,8 @@ export interface Plan {
   id: string;
   instanceLimit: number;
   requestsPerMinute: number;
+  /** The price shown on the plan's subscriptions (admin-edited, e.g. "49.00 EUR/month"). */
+  price?: string;
 }
 
 export type AccountStatus = "active" | "suspended";

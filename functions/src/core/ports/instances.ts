@@ -4,18 +4,20 @@ import type { StoredKey } from "./accounts.js";
 
 // Instances, their deletion jobs and the queue that provisions their runtimes.
 
-export type CreateInstanceOutcome = "created" | "exists" | "limit";
+export type CreateInstanceOutcome = "created" | "exists" | "limit" | "no-subscription";
 
 /** Ciphertexts of one instance's secrets, keyed by field name (apiKey, runtimeSecret, …). */
 export type InstanceSecretFields = Record<string, string>;
 
 export interface InstanceStore {
-  /** Creates instance, key and secrets in one transaction that also enforces the plan's limit. */
+  /**
+   * Creates instance, key and secrets in one transaction that also puts the instance on its
+   * subscription (instance.subscriptionId) within that subscription's capacity, and records the change.
+   */
   create(
-    instance: Instance,
+    instance: Instance & { subscriptionId: string },
     key: StoredKey,
     secrets: InstanceSecretFields,
-    instanceLimit: number,
   ): Promise<CreateInstanceOutcome>;
   get(accountId: string, instanceId: string): Promise<Instance | undefined>;
   getByRuntime(runtimeId: string): Promise<Instance | undefined>;
@@ -30,7 +32,7 @@ export interface InstanceStore {
   /** Sets (string) or removes (null) secret fields. */
   setSecrets(runtimeId: string, fields: Record<string, string | null>): Promise<void>;
   /**
-   * Deletes the instance, its key and secrets, frees its plan slot and records the deletion job
+   * Deletes the instance, its key and secrets, frees its subscription slot (a recorded change) and records the deletion job
    * (core/instanceDeletion.ts) in the same transaction; undefined when absent.
    */
   delete(accountId: string, instanceId: string): Promise<Instance | undefined>;

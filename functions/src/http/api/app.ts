@@ -5,6 +5,7 @@ import { requireApiKey, requireHttps } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { registerInstanceProxy } from "./instanceProxy.js";
 import { registerReference } from "./reference/routes.js";
+import { registerSubscriptionRoutes } from "./subscriptions.js";
 
 export function createApiApp(deps: ApiDeps) {
   const app = new Hono();
@@ -12,7 +13,9 @@ export function createApiApp(deps: ApiDeps) {
   app.use(requireHttps(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   registerReference(app);
-  registerInstanceRoutes(app, "/account/instances", requireApiKey(deps, true), deps.instanceDeps);
+  const accountKey = requireApiKey(deps, true);
+  registerInstanceRoutes(app, "/account/instances", accountKey, deps.instanceDeps);
+  registerSubscriptionRoutes(app, accountKey, deps.instanceDeps);
   registerInstanceProxy(app, deps);
   return app;
 }

@@ -1,16 +1,11 @@
 import { ERROR_STATUS } from "@wsapi/contracts/problems";
 import { INSTANCE_ROUTES, type InstanceRoute } from "@wsapi/contracts/routes";
 import { z } from "zod";
-import {
-  createInstanceRequest,
-  instanceDefaultsRequest,
-  instanceNameRequest,
-  instanceSettingsRequest,
-} from "../../core/instances.js";
+import { ACCOUNT_ROUTES, type AccountRoute } from "./accountRoutes.js";
 
-// OpenAPI 3.1 generated from the route table and the zod schemas the gateway validates with, so the
-// document cannot drift from the code. Planned operations are listed, marked `x-wsapi-planned`,
-// with the 501 they answer.
+// OpenAPI 3.1 generated from the route tables (the instance API's and the account API's,
+// http/api/accountRoutes.ts) and the zod schemas the gateway validates with, so the document cannot
+// drift from the code. Planned operations are listed, marked `x-wsapi-planned`, with the 501 they answer.
 type Operation = Record<string, unknown>;
 
 const problem = {
@@ -35,10 +30,20 @@ const pathParameters = (path: string) =>
     schema: { type: "string" },
   }));
 
-const ACCOUNT_ERRORS = [400, 401, 403, 404, 429];
+// What the key checks may answer on every account operation.
+const ACCOUNT_ERRORS = [401, 403, 429];
 // What the gateway itself may answer on every instance operation (and on one with a body: 413, 415).
 const PLATFORM_ERRORS = [400, 401, 403, 404, 429, 503];
 const BODY_ERRORS = [413, 415];
+
+function queryParameters(query: z.ZodObject) {
+  return Object.entries(query.shape).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: !(schema as z.ZodType).safeParse(undefined).success,
+    schema: jsonSchema(schema as z.ZodType),
+  }));
+}
 
 function responseContent(response: InstanceRoute["response"]) {
   if (!response) return {};
@@ -50,16 +55,16 @@ function responseContent(response: InstanceRoute["response"]) {
 }
 
 function operation(
-  method: string,
   path: string,
   options: {
-    operationId?: string;
+    operationId: string;
     body?: z.ZodType;
     tag: string;
     instance: boolean;
     success: number;
     errors: number[];
     response?: InstanceRoute["response"];
+    query?: z.ZodObject;
   },
 ): Operation {
   const responses: Record<string, unknown> = {
@@ -67,13 +72,12 @@ function operation(
   };
   for (const status of [...new Set(options.errors)].sort((a, b) => a - b)) responses[status] = problem;
   return {
-    operationId:
-      options.operationId ??
-      `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    operationId: options.operationId,
     tags: [options.tag],
     security: [{ ApiKey: [] }],
     parameters: [
       ...pathParameters(path),
+      ...(options.query ? queryParameters(options.query) : []),
       ...(options.instance ? [{ $ref: "#/components/parameters/InstanceId" }] : []),
     ],
     ...(options.body
@@ -89,9 +93,8 @@ function operation(
 }
 
 function instanceOperation(route: InstanceRoute): Operation {
-  const method = route.method.toLowerCase();
   const planned = route.state === "planned";
-  const op = operation(method, route.path, {
+  const op = operation(route.path, {
     operationId: route.operationId,
     ...(route.request ? { body: route.request } : {}),
     tag: route.path.split("/")[1] ?? "instance",
@@ -135,18 +138,18 @@ function instanceOperation(route: InstanceRoute): Operation {
   };
 }
 
-const ACCOUNT_ROUTES: Array<[string, string, z.ZodType | undefined, number]> = [
-  ["get", "/account/instances", undefined, 200],
-  ["post", "/account/instances", createInstanceRequest, 201],
-  ["get", "/account/instances/defaults", undefined, 200],
-  ["put", "/account/instances/defaults", instanceDefaultsRequest, 204],
-  ["get", "/account/instances/:id", undefined, 200],
-  ["delete", "/account/instances/:id", undefined, 204],
-  ["put", "/account/instances/:id/name", instanceNameRequest, 204],
-  ["put", "/account/instances/:id/settings", instanceSettingsRequest, 204],
-  ["put", "/account/instances/:id/apikey", undefined, 200],
-  ["put", "/account/instances/:id/restart", undefined, 204],
-];
+function accountOperation(route: AccountRoute & { operationId: string }): Operation {
+  return operation(route.path, {
+    operationId: route.operationId,
+    tag: "account",
+    instance: false,
+    success: route.success,
+    errors: [...route.errors, ...ACCOUNT_ERRORS, ...(route.request ? BODY_ERRORS : [])],
+    ...(route.request ? { body: route.request } : {}),
+    ...(route.response ? { response: route.response } : {}),
+    ...(route.query ? { query: route.query } : {}),
+  });
+}
 
 export function buildOpenApi(serverUrl: string) {
   const paths: Record<string, Record<string, Operation>> = {};
@@ -154,10 +157,7 @@ export function buildOpenApi(serverUrl: string) {
     const key = toOpenApiPath(path);
     paths[key] = { ...paths[key], [method]: op };
   };
-  for (const [method, path, body, success] of ACCOUNT_ROUTES) {
-    const options = { tag: "account", instance: false, success, errors: ACCOUNT_ERRORS };
-    add(method, path, operation(method, path, { ...options, ...(body ? { body } : {}) }));
-  }
+  for (const route of ACCOUNT_ROUTES) add(route.method.toLowerCase(), route.path, accountOperation(route));
   for (const route of INSTANCE_ROUTES) add(route.method.toLowerCase(), route.path, instanceOperation(route));
   return {
     openapi: "3.1.0",

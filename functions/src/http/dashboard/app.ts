@@ -17,6 +17,7 @@ import { registerPairing } from "./pairing.js";
 import { registerSession } from "./session.js";
 import { type DashboardEnv, requireSession } from "./sessionAuth.js";
 import { registerSignup } from "./signup.js";
+import { registerSubscriptions } from "./subscriptions.js";
 
 export function createDashboardApp(
   deps: DashboardDeps & {
@@ -35,6 +36,7 @@ export function createDashboardApp(
   registerAccount(app, deps);
   registerAccountDeletion(app, deps);
   registerAudit(app, deps);
+  registerSubscriptions(app, deps, deps.instanceDeps);
   const session = requireSession(deps);
   registerInstanceRoutes<DashboardEnv>(
     app,
