@@ -2,7 +2,7 @@
 // instance id, so a call can be followed from the gateway into the instance in Cloud Logging.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { importJWK } from "jose";
+import { type CryptoKey, importJWK } from "jose";
 import { createApp } from "../src/app.js";
 import { createLogs } from "../src/logs.js";
 import { createMediaFetcher } from "../src/net/media-fetcher.js";
@@ -16,7 +16,7 @@ describe("instance log lines", () => {
     const logs = createLogs({ instanceId: "ins_logs" }, (line) => lines.push(line));
     const app = createApp({
       instanceId: "ins_logs",
-      gatewayKey: await importJWK(keys.publicJwk, "ES256"),
+      gatewayKey: (await importJWK(keys.publicJwk, "ES256")) as CryptoKey,
       transport: new FakeTransport(),
       mediaFetcher: createMediaFetcher(),
       logs,
