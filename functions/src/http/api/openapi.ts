@@ -10,7 +10,7 @@ import {
 
 // OpenAPI 3.1 generated from the route table and the zod schemas the gateway validates with, so the
 // document cannot drift from the code. Planned operations are listed, marked `x-wsapi-planned`,
-// with the 501 they answer.
+// with the 501 they answer; our extension operations are marked `x-wsapi-extension`.
 type Operation = Record<string, unknown>;
 
 const problem = {
@@ -114,6 +114,13 @@ function instanceOperation(route: InstanceRoute): Operation {
           parameters: [...(op.parameters as unknown[]), { $ref: "#/components/parameters/IdempotencyKey" }],
           responses: { ...(op.responses as Record<string, unknown>), 409: problem, 422: problem },
         };
+  if (route.extension) {
+    return {
+      ...withKey,
+      "x-wsapi-extension": true,
+      description: "Our extension to WSAPI (paced sending; see the README).",
+    };
+  }
   if (!planned) return withKey;
   return {
     ...withKey,
