@@ -17,6 +17,7 @@ const instance = {
   instanceId: "sales",
   runtimeId: "iabc",
   runtime: { state: "running", url: URL_, updatedAt: 0 },
+  settings: {},
 } as unknown as Instance;
 const request = { method: "GET", pathAndQuery: "/session/status?x=1", requestId: "req_1" };
 
@@ -28,7 +29,8 @@ function deps(answer: InstanceAnswer | undefined, overrides: Partial<ForwardDeps
   const seen: Array<{ url: string; headers: Record<string, string> }> = [];
   const forgotten: string[] = [];
   const value: ForwardDeps = {
-    signToken: async (runtimeId) => `ours-for-${runtimeId}`,
+    signToken: async (runtimeId, claims) =>
+      `ours-for-${runtimeId}${Object.keys(claims).length ? ` with ${JSON.stringify(claims)}` : ""}`,
     idToken: async (audience) => `google-for-${audience}`,
     forgetIdToken: (audience) => forgotten.push(`token ${audience}`),
     forgetInstance: (accountId, instanceId) => forgotten.push(`instance ${accountId}/${instanceId}`),
@@ -58,6 +60,17 @@ describe("forwarding to an instance", () => {
     assert.equal(d.seen[0]!.url, `${URL_}/session/status?x=1`);
     assert.equal(d.seen[0]!.headers["x-serverless-authorization"], `Bearer google-for-${URL_}`);
     assert.equal(d.seen[0]!.headers.authorization, "Bearer ours-for-iabc");
+  });
+
+  it("carries the instance's pacing settings in our token, and nothing when it has none", async () => {
+    const pacing = { minGapMs: 1500, jitterMs: 0, typingIndicator: false, maxNewContactsPerHour: null };
+    const paced = { ...instance, settings: { pacing } } as unknown as Instance;
+    const d = deps(answer('{"status":"ok"}', 200, "application/json"));
+    await forwardToInstance(d.value, paced, request);
+    assert.equal(d.seen[0]!.headers.authorization, `Bearer ours-for-iabc with ${JSON.stringify({ pacing })}`);
+    const off = { ...instance, settings: { pacing: null } } as unknown as Instance;
+    await forwardToInstance(d.value, off, request);
+    assert.equal(d.seen[1]!.headers.authorization, "Bearer ours-for-iabc");
   });
 
   it("answers 503 + Retry-After, without calling the instance, when no ID token can be had", async () => {

@@ -13,6 +13,7 @@ type Op = {
   requestBody?: { content: { "application/json": { schema: { required?: string[] } } } };
   responses: Record<string, unknown>;
   "x-wsapi-planned"?: boolean;
+  "x-wsapi-extension"?: boolean;
 };
 
 describe("OpenAPI document", () => {
@@ -30,6 +31,7 @@ describe("OpenAPI document", () => {
       assert.ok(op.responses[route.success], `${route.operationId}: success status`);
       assert.equal(op["x-wsapi-planned"] === true, route.state === "planned", route.operationId);
       assert.equal(op.responses["501"] !== undefined, route.state === "planned", route.operationId);
+      assert.equal(op["x-wsapi-extension"] === true, route.extension, route.operationId);
     }
     const ids = operations.map(({ op }) => op.operationId);
     assert.equal(new Set(ids).size, ids.length);
@@ -88,6 +90,15 @@ describe("OpenAPI document", () => {
       [...new Set(registered)].sort(),
       ACCOUNT_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
     );
+
+  it("marks our extensions and documents the pacing settings", () => {
+    const queue = spec.paths["/messages/queue"] as unknown as Record<string, Op>;
+    assert.deepEqual(Object.keys(queue).sort(), ["delete", "get"]);
+    for (const op of Object.values(queue)) assert.equal(op["x-wsapi-extension"], true);
+    const settings = spec.paths["/account/instances/{id}/settings"]?.put as unknown as {
+      requestBody: { content: { "application/json": { schema: { properties: Record<string, unknown> } } } };
+    };
+    assert.ok(settings.requestBody.content["application/json"].schema.properties.pacing);
   });
 
   it("derives request bodies from the validation schemas", () => {

@@ -16,8 +16,10 @@ import { groupHandlers } from "./routes/groups.js";
 import { mediaHandlers } from "./routes/media.js";
 import { messageActionHandlers } from "./routes/message-actions.js";
 import { messageHandlers } from "./routes/messages.js";
+import { sendQueueHandlers } from "./routes/send-queue.js";
 import { sessionHandlers } from "./routes/session.js";
 import { userHandlers } from "./routes/users.js";
+import type { SendQueue } from "./sending/send-queue.js";
 import type { WhatsAppTransport } from "./transport/port.js";
 
 export interface AppDependencies {
@@ -27,6 +29,8 @@ export interface AppDependencies {
   transport: WhatsAppTransport;
   mediaFetcher: MediaFetcher;
   logs: InstanceLogs;
+  /** Paced sends wait here (our extension). */
+  sendQueue: SendQueue;
 }
 
 export function createApp(deps: AppDependencies): Hono {
@@ -39,6 +43,7 @@ export function createApp(deps: AppDependencies): Hono {
   const handlers: OperationHandlers = {
     ...sessionHandlers(deps),
     ...messageHandlers(deps),
+    ...sendQueueHandlers(deps),
     ...messageActionHandlers(deps),
     ...chatHandlers(deps),
     ...contactHandlers(deps),

@@ -25,6 +25,12 @@ export interface InstanceLogs {
   eventsDropped(count: number, reason: string): void;
   eventsDuplicateSkipped(eventType: string): void;
   spoolRecordsUnreadable(count: number): void;
+  sendQueueUnreadable(count: number): void;
+  sendQueueRefused(code: string): void;
+  sendQueueSettled(outcome: "sent" | "failed", depth: number): void;
+  /** `retryInMs` undefined: given up. */
+  sendQueueFailed(reason: string, retryInMs: number | undefined): void;
+  sendQueueCancelled(count: number): void;
   sessionStateFailed(operation: "load" | "save", reason: string, retryInMs: number): void;
   mediaFetchRefused(reason: string): void;
   unsupportedMessage(kind: string): void;
@@ -63,6 +69,15 @@ export function createLogs(context: Record<string, unknown>, sink: LogSink = def
     eventsDropped: (count, reason) => log("ERROR", "events.dropped", { count, reason }),
     eventsDuplicateSkipped: (eventType) => log("DEBUG", "events.duplicate_skipped", { eventType }),
     spoolRecordsUnreadable: (count) => log("ERROR", "events.spool_unreadable", { count }),
+    sendQueueUnreadable: (count) => log("ERROR", "send_queue.spool_unreadable", { count }),
+    sendQueueRefused: (code) => log("WARNING", "send_queue.refused", { code }),
+    sendQueueSettled: (outcome, depth) => log("DEBUG", "send_queue.settled", { outcome, depth }),
+    sendQueueFailed: (reason, retryInMs) =>
+      log(retryInMs === undefined ? "ERROR" : "WARNING", "send_queue.failed", {
+        reason,
+        ...(retryInMs === undefined ? { gaveUp: true } : { retryInMs }),
+      }),
+    sendQueueCancelled: (count) => log("INFO", "send_queue.cancelled", { count }),
     sessionStateFailed: (operation, reason, retryInMs) =>
       log("WARNING", "session_state.failed", { operation, reason, retryInMs }),
     mediaFetchRefused: (reason) => log("WARNING", "media.fetch_refused", { reason }),

@@ -13,6 +13,8 @@ import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/ses
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
 import { createMediaFetcher } from "./net/media-fetcher.js";
+import { SendQueue, type SendQueueOptions } from "./sending/send-queue.js";
+import { deriveSendSpoolKey, SendSpool } from "./sending/send-spool.js";
 import type { WhatsAppTransport } from "./transport/port.js";
 import { SimulatorTransport } from "./transport/simulator.js";
 
@@ -23,6 +25,7 @@ export interface RuntimeOptions {
   mediaEgress?: EgressMode;
   outbox?: Pick<OutboxOptions, "minBackoffMs" | "maxBackoffMs" | "maxPending" | "batchSize">;
   sessionState?: RemoteSessionStateOptions;
+  sendQueue?: Pick<SendQueueOptions, "retryMinMs" | "retryMaxMs">;
 }
 
 export interface RunningInstance {
@@ -30,10 +33,11 @@ export interface RunningInstance {
   port: number;
   transport: WhatsAppTransport;
   outbox: EventOutbox;
+  sendQueue: SendQueue;
   close(): Promise<void>;
 }
 
-/** The data directory holds only the encrypted event spool, readable by this user alone. */
+/** The data directory holds only the encrypted event and send spools, readable by this user alone. */
 export function prepareDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
@@ -67,7 +71,25 @@ export async function startInstance(
     onEvent: (event) => void outbox.publish(event),
   });
   const mediaFetcher = createMediaFetcher({ mode: options.mediaEgress ?? "production" });
-  const app = createApp({ instanceId: config.instanceId, gatewayKey, transport, mediaFetcher, logs });
+  const sendQueue = new SendQueue({
+    spool: new SendSpool(
+      join(config.dataDir, "send.spool"),
+      deriveSendSpoolKey(config.instanceSecret, config.instanceId),
+      config.instanceId,
+    ),
+    transport,
+    logs,
+    ...options.sendQueue,
+  });
+  sendQueue.start();
+  const app = createApp({
+    instanceId: config.instanceId,
+    gatewayKey,
+    transport,
+    mediaFetcher,
+    logs,
+    sendQueue,
+  });
   const hostname = options.hostname ?? "0.0.0.0";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolve(started));
@@ -83,8 +105,10 @@ export async function startInstance(
     port,
     transport,
     outbox,
+    sendQueue,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      sendQueue.stop();
       await transport.stop();
       await session.flush().catch(() => {});
       session.stop();

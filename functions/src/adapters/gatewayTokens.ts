@@ -12,11 +12,13 @@ const REUSE_MS = 30_000;
 export async function gatewayTokenSigner(privateJwk: JWK, now = Date.now) {
   const key = await importJWK(privateJwk, GATEWAY_TOKEN_ALG);
   const cache = new Map<string, { token: string; mintedAt: number }>();
-  return async (runtimeId: string): Promise<string> => {
-    const cached = cache.get(runtimeId);
+  return async (runtimeId: string, claims: Record<string, unknown> = {}): Promise<string> => {
+    // A token is reused only with the same claims, so a settings change travels with the next call.
+    const cacheKey = `${runtimeId} ${JSON.stringify(claims)}`;
+    const cached = cache.get(cacheKey);
     const at = now();
     if (cached && at - cached.mintedAt < REUSE_MS) return cached.token;
-    const token = await new SignJWT({})
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: GATEWAY_TOKEN_ALG, ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) })
       .setIssuer(GATEWAY_ISSUER)
       .setAudience(instanceAudience(runtimeId))
@@ -25,7 +27,7 @@ export async function gatewayTokenSigner(privateJwk: JWK, now = Date.now) {
       .setExpirationTime(Math.floor(at / 1000) + GATEWAY_TOKEN_TTL_SECONDS)
       .sign(key);
     if (cache.size > 10_000) cache.clear();
-    cache.set(runtimeId, { token, mintedAt: at });
+    cache.set(cacheKey, { token, mintedAt: at });
     return token;
   };
 }

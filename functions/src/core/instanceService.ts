@@ -209,6 +209,8 @@ export async function updateInstanceSettings(
   }
   if (Object.keys(secretFields).length > 0) await deps.instances.setSecrets(instance.runtimeId, secretFields);
   await deps.instances.update(accountId, instanceId, { settings });
+  // The gateway reads settings it forwards with (pacing) from its cache: this server sees them at once.
+  deps.forgetInstance?.(accountId, instanceId);
   await audit(deps, accountId, "instance.settings.updated", instanceId);
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { EVENT_TYPES } from "@wsapi/contracts/events";
+import { PACING_CLAIM, Pacing } from "@wsapi/contracts/pacing";
 import { z } from "zod";
 import { runtimeDetailView } from "./runtimeDetail.js";
 
@@ -36,6 +37,8 @@ export const instanceSettingsRequest = z
       .nullable()
       .optional(),
     webhookAuthValue: z.string().min(1).max(1024).nullable().optional(),
+    /** Our extension: paced sending (@wsapi/contracts/pacing); null turns it off. */
+    pacing: Pacing.nullable().optional(),
   })
   .strict();
 
@@ -67,6 +70,8 @@ export interface InstanceSettings {
   webhookAuthHeader: string | null;
   hasSigningSecret: boolean;
   hasWebhookAuthValue: boolean;
+  /** Absent in documents written before paced sending existed: off. */
+  pacing?: Pacing | null;
 }
 
 export interface InstanceDefaults {
@@ -126,7 +131,13 @@ export function defaultSettings(defaults: InstanceDefaults): InstanceSettings {
     webhookAuthHeader: null,
     hasSigningSecret: false,
     hasWebhookAuthValue: false,
+    pacing: null,
   };
+}
+
+/** What the gateway token carries besides identity: the instance's pacing, when it has any. */
+export function gatewayClaims(instance: Instance): Record<string, unknown> {
+  return instance.settings.pacing ? { [PACING_CLAIM]: instance.settings.pacing } : {};
 }
 
 /** WSAPI's status word: what a customer sees about the runtime and the paired device. */
@@ -177,7 +188,12 @@ export function instanceDetail(instance: Instance) {
     id: instance.instanceId,
     name: instance.name,
     hasApiKey: true,
-    settings: { ...settings, hasEventSigningSecret: hasSigningSecret, hasWebhookAuthValue },
+    settings: {
+      ...settings,
+      pacing: settings.pacing ?? null,
+      hasEventSigningSecret: hasSigningSecret,
+      hasWebhookAuthValue,
+    },
     status: instanceStatus(instance),
     // A code and its fixed phrase, never the provider's text (core/runtimeDetail.ts).
     runtime: {

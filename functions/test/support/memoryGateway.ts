@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { memoryRateLimiter } from "../../src/adapters/rateLimiter.js";
 import { ensureAccount, revealAccountKey } from "../../src/core/accounts.js";
-import type { Instance } from "../../src/core/instances.js";
+import { defaultSettings, EMPTY_DEFAULTS, type Instance } from "../../src/core/instances.js";
 import { ApiKeyVerifier } from "../../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../src/core/logs.js";
 import { systemClock } from "../../src/core/ports/clock.js";
@@ -43,6 +43,7 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     accountId: options.accountId,
     runtimeId,
     runtime: { state: "running", url, updatedAt: 0 },
+    settings: defaultSettings(EMPTY_DEFAULTS),
   } as unknown as Instance;
   const eventLog = memoryEventLog();
   const app = createApiApp({

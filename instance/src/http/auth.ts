@@ -1,3 +1,4 @@
+import { PACING_CLAIM, Pacing } from "@wsapi/contracts/pacing";
 import {
   GATEWAY_ISSUER,
   GATEWAY_TOKEN_ALG,
@@ -10,6 +11,13 @@ import type { InstanceLogs } from "../logs.js";
 import { problemResponse } from "./problem.js";
 
 const CLOCK_TOLERANCE_SECONDS = 5;
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The instance's pacing settings, from the gateway token; null = off. */
+    pacing: Pacing | null;
+  }
+}
 
 /**
  * Accepts only the gateway's ES256 tokens minted for this very instance. The algorithm list is
@@ -38,6 +46,9 @@ export function gatewayAuth(
       if ((payload.exp ?? 0) - (payload.iat ?? 0) > GATEWAY_TOKEN_TTL_SECONDS) {
         return unauthorized(c, "invalid or expired gateway token", logs, "lifetime");
       }
+      const pacing = payload[PACING_CLAIM] === undefined ? null : Pacing.safeParse(payload[PACING_CLAIM]);
+      if (pacing && !pacing.success) return unauthorized(c, "invalid gateway token", logs, "claim:pacing");
+      c.set("pacing", pacing ? pacing.data : null);
     } catch (error) {
       return unauthorized(c, "invalid or expired gateway token", logs, rejectionReason(error));
     }

@@ -18,7 +18,7 @@ const TRANSPORT_PROBLEMS: Record<TransportErrorKind, ErrorCode> = {
 /** The one place that shapes error bodies; anything unexpected is a 500 without details. */
 export function problemErrorHandler(logs: InstanceLogs): ErrorHandler {
   return (error: Error, c: Context) => {
-    if (error instanceof ProblemError) return problemResponse(c, error.code, error.detail);
+    if (error instanceof ProblemError) return problemResponse(c, error.code, error.detail, error.headers);
     if (error instanceof TransportError)
       return problemResponse(c, TRANSPORT_PROBLEMS[error.kind], error.message);
     if (error instanceof HTTPException && error.status < 500) {

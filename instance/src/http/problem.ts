@@ -14,6 +14,8 @@ export class ProblemError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
+    /** Extra answer headers, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "ProblemError";

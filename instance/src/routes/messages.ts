@@ -18,9 +18,16 @@ type MediaBody = SendBody & {
 };
 
 export function messageHandlers(deps: AppDependencies) {
-  const { transport, mediaFetcher, logs } = deps;
-  const created = async (c: Context, body: SendBody, message: OutgoingMessage) =>
-    c.json({ id: await transport.send(body.to, message, sendOptions(body)) }, 201);
+  const { transport, mediaFetcher, logs, sendQueue } = deps;
+  // With pacing set, the send is queued and answered at once, exactly as a direct send is.
+  const created = async (c: Context, body: SendBody, message: OutgoingMessage) => {
+    const pacing = c.get("pacing");
+    const options = sendOptions(body);
+    const id = pacing
+      ? await sendQueue.enqueue(body.to, message, options, pacing)
+      : await transport.send(body.to, message, options);
+    return c.json({ id }, 201);
+  };
 
   const media = (kind: MediaKind) => async (c: Context, body: MediaBody) => {
     const { bytes, mimeType } = await resolveMedia(kind, body, mediaFetcher, logs);

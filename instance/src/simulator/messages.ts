@@ -29,7 +29,10 @@ export function sendMessage(world: SimWorld, actor: Actor, args: SimOpArgs<"send
   if (conv.group?.announce && !conv.group.participants.get(actor.phone)?.admin) {
     throw new SimError("forbidden", "only admins can send messages to this group");
   }
-  const id = newMessageId();
+  // A message id this sender already used is the same message sent again (WhatsApp drops it too).
+  const known = args.options.messageId ? world.messages.get(args.options.messageId) : undefined;
+  if (known && known.from === actor.phone) return known.id;
+  const id = args.options.messageId ?? newMessageId();
   const at = Date.now();
   world.rememberMessage({ id, from: actor.phone, chatId: conv.addressedAs, isGroup: conv.isGroup, at });
   const content = contentOf(world, args.message, conv.members);

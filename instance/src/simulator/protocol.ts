@@ -64,6 +64,7 @@ const sendOptions = z.object({
   replyToSenderId: jid.optional(),
   isForwarded: z.boolean().optional(),
   ephemeralExpiration: expiration.optional(),
+  messageId: z.string().max(128).optional(),
 });
 export const WireMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("text"), text: z.string() }),

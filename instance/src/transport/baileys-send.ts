@@ -99,6 +99,7 @@ function mediaContent(
 
 export function generationOptions(to: string, options: SendOptions, me: Me): MiscMessageGenerationOptions {
   const generation: MiscMessageGenerationOptions = {};
+  if (options.messageId) generation.messageId = options.messageId;
   if (options.ephemeralExpiration)
     generation.ephemeralExpiration = ephemeralSeconds(options.ephemeralExpiration);
   if (options.replyTo) {

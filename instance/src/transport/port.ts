@@ -29,6 +29,8 @@ export interface SendOptions {
   replyToSenderId?: string;
   isForwarded?: boolean;
   ephemeralExpiration?: EphemeralSetting;
+  /** The id to send under (the send queue answers it before sending); one is made when absent. */
+  messageId?: string;
 }
 
 export type OutgoingMessage =

@@ -1,8 +1,13 @@
 // The instance app in-process with a fake transport, for auth and validation tests.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type CryptoKey, importJWK } from "jose";
 import { createApp } from "../../src/app.js";
 import { silentLogs } from "../../src/logs.js";
 import { createMediaFetcher } from "../../src/net/media-fetcher.js";
+import { SendQueue } from "../../src/sending/send-queue.js";
+import { SendSpool } from "../../src/sending/send-spool.js";
 import { FakeTransport } from "./fake-transport.js";
 import { type GatewayKeys, gatewayToken } from "./keys.js";
 
@@ -11,7 +16,21 @@ export const INSTANCE_ID = "ins_under_test";
 export async function appWithFakeTransport(keys: GatewayKeys, transport = new FakeTransport()) {
   const gatewayKey = (await importJWK(keys.publicJwk, "ES256")) as CryptoKey;
   const mediaFetcher = createMediaFetcher();
-  const app = createApp({ instanceId: INSTANCE_ID, gatewayKey, transport, mediaFetcher, logs: silentLogs });
+  const spool = new SendSpool(
+    join(mkdtempSync(join(tmpdir(), "wsapi-app-")), "send.spool"),
+    Buffer.alloc(32, 7),
+    INSTANCE_ID,
+  );
+  const sendQueue = new SendQueue({ spool, transport, logs: silentLogs });
+  sendQueue.start();
+  const app = createApp({
+    instanceId: INSTANCE_ID,
+    gatewayKey,
+    transport,
+    mediaFetcher,
+    logs: silentLogs,
+    sendQueue,
+  });
   const request = async (method: string, path: string, body?: unknown, token?: string | null) => {
     const bearer = token === undefined ? await gatewayToken(keys, INSTANCE_ID) : token;
     const headers: Record<string, string> = bearer === null ? {} : { authorization: `Bearer ${bearer}` };
@@ -19,5 +38,5 @@ export async function appWithFakeTransport(keys: GatewayKeys, transport = new Fa
     const payload = typeof body === "string" ? body : body === undefined ? undefined : JSON.stringify(body);
     return app.request(path, { method, headers, body: payload });
   };
-  return { app, transport, request };
+  return { app, transport, request, sendQueue };
 }

@@ -60,10 +60,12 @@ export class InstanceClient {
     readonly baseUrl: string,
     private readonly keys: GatewayKeys,
     private readonly instanceId: string,
+    /** Claims the gateway would add (the instance's pacing). */
+    private readonly claims: Record<string, unknown> = {},
   ) {}
 
   async call(method: string, path: string, body?: unknown): Promise<Response> {
-    const token = await gatewayToken(this.keys, this.instanceId);
+    const token = await gatewayToken(this.keys, this.instanceId, { claims: this.claims });
     return fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {

@@ -24,6 +24,8 @@ export interface TokenOverrides {
   issuer?: string;
   expiresInSeconds?: number;
   issuedAtOffsetSeconds?: number;
+  /** Claims besides identity, as the gateway adds them (the instance's pacing). */
+  claims?: Record<string, unknown>;
 }
 
 /** A gateway token as the gateway mints it: ES256, 60 s, audience = one instance. */
@@ -33,7 +35,7 @@ export async function gatewayToken(
   overrides: TokenOverrides = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000) + (overrides.issuedAtOffsetSeconds ?? 0);
-  return new SignJWT({})
+  return new SignJWT(overrides.claims ?? {})
     .setProtectedHeader({ alg: "ES256", typ: "JWT" })
     .setIssuer(overrides.issuer ?? GATEWAY_ISSUER)
     .setAudience(overrides.audience ?? instanceAudience(instanceId))

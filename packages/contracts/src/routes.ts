@@ -1,10 +1,11 @@
 // The one route table of WSAPI's instance API: every published instance operation once, keyed by
-// WSAPI's operationId. The gateway registers and validates from it, the instance registers one
+// WSAPI's operationId, plus our extension operations (marked `extension`, keyed by our own ids). The gateway registers and validates from it, the instance registers one
 // handler per implemented entry, /openapi.json is generated from it, and the security, fuzz and
 // tenant tests iterate it. Planned entries are published operations not served yet: the gateway
 // answers them 501 NOT_IMPLEMENTED; implementing one means flipping it and adding its handler.
 import { z } from "zod";
 import * as api from "./instance-api.js";
+import { SendQueueCancelled, SendQueueStatus } from "./pacing.js";
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
 /** `gateway`: served by the gateway itself (never forwarded to the instance); our extension. */
@@ -30,6 +31,8 @@ export interface RouteSpec<
   success: 200 | 201 | 202 | 204;
   /** Error statuses the operation itself answers (the gateway adds 401, 403, 404, 429; 413, 415 with a body). */
   errors: readonly number[];
+  /** Ours, not in WSAPI's OpenAPI: documented in the README, marked `x-wsapi-extension` in /openapi.json. */
+  extension: boolean;
 }
 
 interface Options<R> {
@@ -40,6 +43,7 @@ interface Options<R> {
   maxBytes?: number;
   /** Statuses besides 400, 409 (paired routes) and 503. */
   errors?: number[];
+  extension?: boolean;
 }
 
 function route<S extends RouteState, R extends z.ZodType | undefined = undefined>(
@@ -60,6 +64,7 @@ function route<S extends RouteState, R extends z.ZodType | undefined = undefined
     ...(options.response ? { response: options.response } : {}),
     success: options.success ?? (options.response ? 200 : 204),
     errors: [...new Set(errors)],
+    extension: options.extension ?? false,
   };
 }
 
@@ -78,6 +83,8 @@ const created = { response: api.CreatedResponse, success: 201 } as const;
 const send = <R extends z.ZodType>(kind: api.MediaKind, request: R) =>
   ready("POST", `/messages/${kind}`, { request, ...created, maxBytes: api.MEDIA_BODY_MAX_BYTES });
 const session = { paired: false } as const;
+/** Our extension: the paced-sending queue (./pacing.ts); readable and cancellable while unpaired. */
+const sendQueue = { paired: false, extension: true } as const;
 const notFound = { errors: [404] };
 
 export const INSTANCE_OPERATIONS = {
@@ -94,6 +101,7 @@ export const INSTANCE_OPERATIONS = {
   // Our extension: the instance's events as Server-Sent Events, resumable with Last-Event-ID.
   streamEvents: route("gateway", "GET", "/events/stream", {
     ...session,
+    extension: true,
     response: { binary: "text/event-stream" },
     errors: [406],
   }),
@@ -108,6 +116,8 @@ export const INSTANCE_OPERATIONS = {
   sendContact: ready("POST", "/messages/contact", { request: api.SendContactRequest, ...created }),
   sendLocation: ready("POST", "/messages/location", { request: api.SendLocationRequest, ...created }),
   sendLink: ready("POST", "/messages/link", { request: api.SendLinkRequest, ...created }),
+  getSendQueue: ready("GET", "/messages/queue", { ...sendQueue, response: SendQueueStatus }),
+  cancelSendQueue: ready("DELETE", "/messages/queue", { ...sendQueue, response: SendQueueCancelled }),
   sendReaction: ready("POST", "/messages/:messageId/reaction", {
     request: api.SendReactionRequest,
     response: api.CreatedResponse,

@@ -1,5 +1,6 @@
 // Internal token contract shared by the gateway, the events ingest and the instance service.
-// Gateway → instance: ES256, 60 s, audience bound to exactly one instance.
+// Gateway → instance: ES256, 60 s, audience bound to exactly one instance; carries the instance's
+// pacing settings in the `pacing` claim when it has any (pacing.ts).
 // Instance → control plane: HS256 with the instance's own runtime secret, audience "wsapi-events".
 
 export const GATEWAY_ISSUER = "wsapi-gateway";

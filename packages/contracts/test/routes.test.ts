@@ -20,13 +20,18 @@ describe("route table", () => {
     const keys = INSTANCE_ROUTES.map((route) => `${route.method} ${route.path}`);
     assert.equal(new Set(keys).size, keys.length);
     assert.equal(new Set(INSTANCE_ROUTES.map((route) => route.operationId)).size, keys.length);
-    // WSAPI's 101 published operations, plus our gateway-served extension GET /events/stream.
-    assert.equal(INSTANCE_ROUTES.filter((route) => route.state !== "gateway").length, 101);
+    assert.equal(INSTANCE_ROUTES.filter((route) => !route.extension).length, 101, "WSAPI's operations");
+    assert.deepEqual(
+      INSTANCE_ROUTES.filter((route) => route.extension).map((route) => `${route.method} ${route.path}`),
+      ["GET /events/stream", "GET /messages/queue", "DELETE /messages/queue"],
+      "our extensions",
+    );
     assert.deepEqual(
       INSTANCE_ROUTES.filter((route) => route.state === "gateway").map((route) => route.operationId),
       ["streamEvents"],
+      "served by the gateway",
     );
-    assert.equal(IMPLEMENTED_ROUTES.length, 56);
+    assert.equal(IMPLEMENTED_ROUTES.length, 58);
   });
 
   it("orders literal segments before parameters wherever two paths can match the same URL", () => {
@@ -40,6 +45,7 @@ describe("route table", () => {
     const index = (path: string) => INSTANCE_ROUTES.findIndex((route) => route.path === path);
     assert.ok(index("/contacts/blocklist") < index("/contacts/:contactId"));
     assert.ok(index("/users/me/profile") < index("/users/:phone/profile"));
+    assert.ok(index("/messages/queue") < index("/messages/:messageId/reaction"));
   });
 
   it("keeps each entry's fields consistent", () => {

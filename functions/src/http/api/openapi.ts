@@ -5,7 +5,8 @@ import { ACCOUNT_ROUTES, type AccountRoute } from "./accountRoutes.js";
 
 // OpenAPI 3.1 generated from the route tables (the instance API's and the account API's,
 // http/api/accountRoutes.ts) and the zod schemas the gateway validates with, so the document cannot
-// drift from the code. Planned operations are listed, marked `x-wsapi-planned`, with the 501 they answer.
+// drift from the code. Planned operations are listed, marked `x-wsapi-planned`, with the 501 they
+// answer; our extension operations are marked `x-wsapi-extension`.
 type Operation = Record<string, unknown>;
 
 const problem = {
@@ -117,17 +118,23 @@ function instanceOperation(route: InstanceRoute): Operation {
           parameters: [...(op.parameters as unknown[]), { $ref: "#/components/parameters/IdempotencyKey" }],
           responses: { ...(op.responses as Record<string, unknown>), 409: problem, 422: problem },
         };
-  if (route.state === "gateway") {
+  if (route.extension) {
+    const stream = route.state === "gateway";
     return {
       ...withKey,
       "x-wsapi-extension": true,
-      description:
-        "Our extension: the instance's events as Server-Sent Events (id = eventId, event = eventType, " +
-        "data = the webhook envelope). Send Last-Event-ID to replay what came after that event, then live.",
-      parameters: [
-        ...(withKey.parameters as unknown[]),
-        { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } },
-      ],
+      description: stream
+        ? "Our extension: the instance's events as Server-Sent Events (id = eventId, event = eventType, " +
+          "data = the webhook envelope). Send Last-Event-ID to replay what came after that event, then live."
+        : "Our extension to WSAPI (paced sending; see the README).",
+      ...(stream
+        ? {
+            parameters: [
+              ...(withKey.parameters as unknown[]),
+              { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } },
+            ],
+          }
+        : {}),
     };
   }
   if (!planned) return withKey;

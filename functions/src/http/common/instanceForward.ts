@@ -1,5 +1,5 @@
 import { ApiError } from "../../core/errors.js";
-import type { Instance } from "../../core/instances.js";
+import { gatewayClaims, type Instance } from "../../core/instances.js";
 
 // Forwarding one request to an instance's private URL. Two credentials travel with it, as Cloud Run
 // with IAM invoker checks requires (DESIGN.md §5): a Google-signed ID token for the service URL in
@@ -7,7 +7,8 @@ import type { Instance } from "../../core/instances.js";
 // our own token minted for that instance alone in Authorization (checked by the instance).
 // Shared by the gateway (API keys) and the dashboard (pairing screens, cookie sessions).
 export interface ForwardDeps {
-  signToken: (runtimeId: string) => Promise<string>;
+  /** Our token for this instance; `claims` (core/instances.ts gatewayClaims) ride along. */
+  signToken: (runtimeId: string, claims: Record<string, unknown>) => Promise<string>;
   /** A Google-signed ID token whose audience is this origin (the instance service URL). */
   idToken: (audience: string) => Promise<string>;
   /** Drops a cached ID token the service refused. */
@@ -56,7 +57,7 @@ export async function forwardToInstance(
   requireRunning(instance);
   const audience = new URL(instance.runtime.url).origin;
   const [token, idToken] = await Promise.all([
-    deps.signToken(instance.runtimeId),
+    deps.signToken(instance.runtimeId, gatewayClaims(instance)),
     // Without an ID token the call cannot pass the invoker check: the instance is unreachable for now.
     deps.idToken(audience).catch(() => {
       throw unavailable();
