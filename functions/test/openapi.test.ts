@@ -90,11 +90,13 @@ describe("OpenAPI document", () => {
       [...new Set(registered)].sort(),
       ACCOUNT_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
     );
+  });
 
   it("marks our extensions and documents the pacing settings", () => {
     const queue = spec.paths["/messages/queue"] as unknown as Record<string, Op>;
     assert.deepEqual(Object.keys(queue).sort(), ["delete", "get"]);
     for (const op of Object.values(queue)) assert.equal(op["x-wsapi-extension"], true);
+    assert.equal((spec.paths["/events/stream"]?.get as unknown as Op)["x-wsapi-extension"], true);
     const settings = spec.paths["/account/instances/{id}/settings"]?.put as unknown as {
       requestBody: { content: { "application/json": { schema: { properties: Record<string, unknown> } } } };
     };

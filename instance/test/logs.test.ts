@@ -2,25 +2,16 @@
 // instance id, so a call can be followed from the gateway into the instance in Cloud Logging.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type CryptoKey, importJWK } from "jose";
-import { createApp } from "../src/app.js";
 import { createLogs } from "../src/logs.js";
-import { createMediaFetcher } from "../src/net/media-fetcher.js";
+import { appWithFakeTransport } from "./support/app.js";
 import { FakeTransport } from "./support/fake-transport.js";
 import { generateGatewayKeys } from "./support/keys.js";
 
 describe("instance log lines", () => {
   it("name the request they were written for", async () => {
-    const keys = await generateGatewayKeys();
     const lines: string[] = [];
     const logs = createLogs({ instanceId: "ins_logs" }, (line) => lines.push(line));
-    const app = createApp({
-      instanceId: "ins_logs",
-      gatewayKey: (await importJWK(keys.publicJwk, "ES256")) as CryptoKey,
-      transport: new FakeTransport(),
-      mediaFetcher: createMediaFetcher(),
-      logs,
-    });
+    const { app } = await appWithFakeTransport(await generateGatewayKeys(), new FakeTransport(), logs);
     const response = await app.request("/session/status", {
       headers: { authorization: "Bearer not.a.jwt", "x-request-id": "req_followme" },
     });

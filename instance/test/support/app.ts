@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CryptoKey, importJWK } from "jose";
 import { createApp } from "../../src/app.js";
-import { silentLogs } from "../../src/logs.js";
+import { type InstanceLogs, silentLogs } from "../../src/logs.js";
 import { createMediaFetcher } from "../../src/net/media-fetcher.js";
 import { SendQueue } from "../../src/sending/send-queue.js";
 import { SendSpool } from "../../src/sending/send-spool.js";
@@ -13,7 +13,11 @@ import { type GatewayKeys, gatewayToken } from "./keys.js";
 
 export const INSTANCE_ID = "ins_under_test";
 
-export async function appWithFakeTransport(keys: GatewayKeys, transport = new FakeTransport()) {
+export async function appWithFakeTransport(
+  keys: GatewayKeys,
+  transport = new FakeTransport(),
+  logs: InstanceLogs = silentLogs,
+) {
   const gatewayKey = (await importJWK(keys.publicJwk, "ES256")) as CryptoKey;
   const mediaFetcher = createMediaFetcher();
   const spool = new SendSpool(
@@ -28,7 +32,7 @@ export async function appWithFakeTransport(keys: GatewayKeys, transport = new Fa
     gatewayKey,
     transport,
     mediaFetcher,
-    logs: silentLogs,
+    logs,
     sendQueue,
   });
   const request = async (method: string, path: string, body?: unknown, token?: string | null) => {
