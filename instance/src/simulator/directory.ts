@@ -216,7 +216,7 @@ export function updateProfile(world: SimWorld, actor: Actor, update: SimOpArgs<"
       world.net.emit(w.phone, "chat_status", { user: identity(actor.phone), status: update.status });
   }
   if (update.picture !== undefined) {
-    const pictureId = String(Date.now());
+    const pictureId = world.storePicture(Buffer.from(update.picture, "base64"));
     account.pictureId = pictureId;
     for (const w of watchers) {
       world.net.emit(w.phone, "chat_picture", {

@@ -1,5 +1,7 @@
 // The simulator's HTTP API: what a person does on their phone (scan a QR, type a pair code, send
 // a message, call), for tests and local development. Documented in instance/README.md.
+
+import { BusinessProfile } from "@wsapi/contracts/instance-api";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
@@ -34,6 +36,8 @@ const ProfileBody = z.object({
   name: z.string().min(1).max(25).optional(),
   status: z.string().max(139).optional(),
 });
+
+const BusinessBody = BusinessProfile.omit({ id: true }).strict();
 
 export function createSimulatorApi(world: SimWorld): Hono {
   const app = new Hono();
@@ -71,6 +75,20 @@ export function createSimulatorApi(world: SimWorld): Hono {
     world.net.account(phone);
     directory.updateProfile(world, { phone }, body);
     return c.body(null, 204);
+  });
+
+  // Makes the phone a business account with this profile (what /chats/{id}/business answers).
+  app.put("/v1/phones/:phone/business", async (c) => {
+    const phone = phoneOf(c);
+    const profile = await readJsonBody(c, BusinessBody);
+    world.net.account(phone).business = profile;
+    return c.body(null, 204);
+  });
+
+  app.get("/v1/pictures/:pictureId", (c) => {
+    const picture = world.picture(c.req.param("pictureId"));
+    if (!picture) throw new ProblemError("NOT_FOUND", "no such picture");
+    return c.body(new Uint8Array(picture), 200, { "content-type": "image/jpeg" });
   });
 
   app.post("/v1/phones/:phone/messages", async (c) => {
