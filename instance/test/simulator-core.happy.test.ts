@@ -239,6 +239,27 @@ describe("simulated network: core operations", () => {
     assert.equal(contact.inPhoneAddressBook, true);
   });
 
+  it("a presence subscription delivers user_presence, with last seen as privacy allows", async () => {
+    await ok("subscribeChatPresence", "core-b", `/chats/${jid(PHONE_C)}/presence/subscribe`);
+    await waitFor(
+      async () =>
+        eventsOf("core-b", "user_presence").find((e) => (e.user as { id: string }).id === jid(PHONE_C)),
+      "C's current presence",
+    );
+    for (const presence of ["available", "unavailable"]) {
+      assert.equal(
+        (await json("PUT", `${simulator}/v1/phones/${PHONE_C}/presence`, { presence })).status,
+        204,
+      );
+    }
+    const offline = await waitFor(
+      async () => eventsOf("core-b", "user_presence").find((e) => e.status === "unavailable" && e.lastSeen),
+      "C offline with a last-seen time",
+    );
+    assert.ok(eventsOf("core-b", "user_presence").some((e) => e.status === "available"));
+    assert.deepEqual(offline.user, { id: jid(PHONE_C), phone: PHONE_C });
+  });
+
   describe("groups", () => {
     let groupId = "";
     let code = "";

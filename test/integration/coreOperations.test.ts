@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { INSTANCE_OPERATIONS, type OperationId } from "@wsapi/contracts/routes";
+import { Webhook } from "standardwebhooks";
 import type { z } from "zod";
 import { startReceiver } from "../support/receiver.js";
 import { json, stack } from "../support/stack.js";
@@ -16,6 +17,7 @@ const PHONE_A = digits("1561");
 const PHONE_B = digits("1562");
 const PHONE_C = digits("1563");
 const jid = (phone: string) => `${phone}@s.whatsapp.net`;
+const SECRET = `whsec_${Buffer.from("core-operations-test-signing-key-01").toString("base64")}`;
 const PICTURE = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHR8eHRoc";
 
 // biome-ignore lint/suspicious/noExplicitAny: the route's own response schema parses it at run time
@@ -71,7 +73,7 @@ describe("core operations end to end", () => {
       const put = await json(
         "PUT",
         `${gateway}/account/instances/${id}/settings`,
-        { webhookUrl: receiver.url },
+        { webhookUrl: receiver.url, eventSigningSecret: SECRET },
         { "x-api-key": tenant.accountKey },
       );
       assert.equal(put.status, 204);
@@ -240,6 +242,43 @@ describe("core operations end to end", () => {
     );
     assert.equal(contact.fullName, "Corner Bakery");
     assert.equal(contact.inPhoneAddressBook, true);
+  });
+
+  it("a presence subscription delivers signed user_presence webhooks", async () => {
+    const presenceOfC = (status: string) =>
+      waitFor(
+        async () =>
+          receiver.received.find(
+            (r) =>
+              r.json?.instanceId === "core-a" &&
+              r.json.eventType === "user_presence" &&
+              (r.json.eventData.user as { id?: string }).id === jid(PHONE_C) &&
+              r.json.eventData.status === status,
+          ),
+        `C ${status} at A's webhook`,
+      );
+    await ok("subscribeChatPresence", "core-a", `/chats/${jid(PHONE_C)}/presence/subscribe`);
+    await presenceOfC("unavailable");
+    for (const presence of ["available", "unavailable"]) {
+      const changed = await json("PUT", `${simulator}/v1/phones/${PHONE_C}/presence`, { presence });
+      assert.equal(changed.status, 204);
+    }
+    const online = await presenceOfC("available");
+    const offline = await waitFor(
+      async () =>
+        receiver.received.find(
+          (r) =>
+            r.json?.instanceId === "core-a" &&
+            r.json.eventType === "user_presence" &&
+            r.json.eventData.status === "unavailable" &&
+            r.json.eventData.lastSeen !== undefined,
+        ),
+      "C offline again, with a last-seen time",
+    );
+    for (const delivery of [online, offline]) {
+      assert.doesNotThrow(() => new Webhook(SECRET).verify(delivery.body, delivery.headers));
+      assert.match(String(delivery.headers["x-webhook-signature"]), /^sha256=[0-9a-f]{64}$/);
+    }
   });
 
   describe("groups", () => {

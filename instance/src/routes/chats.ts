@@ -51,14 +51,11 @@ export function chatHandlers({ transport }: AppDependencies) {
     },
 
     requestChatMessages: async (c, { lastMessageId, lastMessageSenderId, count }) => {
+      const chatId = chatOf(c);
       const senderId = lastMessageSenderId.includes("@")
         ? lastMessageSenderId
         : `${lastMessageSenderId.replace(/^\+/, "")}@s.whatsapp.net`;
-      await transport.requestChatMessages(
-        chatOf(c),
-        { messageId: lastMessageId, chatId: chatOf(c), senderId },
-        count,
-      );
+      await transport.requestChatMessages(chatId, { messageId: lastMessageId, chatId, senderId }, count);
       return c.json({ status: "ok" }, 202);
     },
 

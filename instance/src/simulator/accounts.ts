@@ -32,6 +32,8 @@ export interface SimAccount {
   status: string;
   pictureId: string | undefined;
   presence: "available" | "unavailable";
+  /** When the account last went from available to unavailable. */
+  lastSeen: number | undefined;
   devices: Set<string>;
   chats: Map<string, SimChat>;
   contacts: Map<string, { fullName: string; firstName?: string | undefined }>;
@@ -57,6 +59,7 @@ export function newAccount(phone: string, jid: string): SimAccount {
     status: "Hey there! I am using WhatsApp.",
     pictureId: undefined,
     presence: "unavailable",
+    lastSeen: undefined,
     devices: new Set(),
     chats: new Map(),
     contacts: new Map(),
@@ -112,7 +115,10 @@ export function recordHistory(account: SimAccount, message: MessageEventData): v
   if (messages.length > HISTORY_PER_CHAT) messages.shift();
 }
 
-/** Whether `viewer` falls inside a privacy audience ("contacts" = in the owner's address book). */
+/**
+ * Whether `viewer` falls inside a privacy audience: "contacts" (and "known") means in the owner's
+ * address book; "contact_blacklist" too, as the simulator keeps no exception list.
+ */
 export function allows(owner: SimAccount, value: PrivacyValue, viewerJid: string): boolean {
   if (value === "all") return true;
   if (value === "contacts" || value === "contact_blacklist" || value === "known")

@@ -31,6 +31,7 @@ const PairBody = z.object({
 const MessageBody = z.object({ to: chatTarget, text: z.string().min(1).max(65_536) });
 const CallBody = z.object({ to: chatTarget, isVideo: z.boolean().default(false) });
 const PresenceBody = z.object({ to: chatTarget, state: z.enum(["typing", "paused", "recording"]) });
+const AvailabilityBody = z.object({ presence: z.enum(["available", "unavailable"]) });
 const FreezeBody = z.object({ deviceId: z.string().min(3).max(128) });
 const ProfileBody = z.object({
   name: z.string().min(1).max(25).optional(),
@@ -106,6 +107,15 @@ export function createSimulatorApi(world: SimWorld): Hono {
     const { to, state } = await readJsonBody(c, PresenceBody);
     world.net.account(phone);
     directory.setChatPresence(world, { phone }, { chatId: to, state });
+    return c.body(null, 204);
+  });
+
+  // The phone comes online or goes offline: subscribers (/chats/{id}/presence/subscribe) hear of it.
+  app.put("/v1/phones/:phone/presence", async (c) => {
+    const phone = phoneOf(c);
+    const { presence } = await readJsonBody(c, AvailabilityBody);
+    world.net.account(phone);
+    directory.setPresence(world, { phone }, { presence });
     return c.body(null, 204);
   });
 
