@@ -25,7 +25,7 @@ describe("errors through the gateway", () => {
     ["GET", "/chats", 409, "NOT_PAIRED"],
     ["PUT", "/chats/15551234567@s.whatsapp.net/presence/subscribe", 409, "NOT_PAIRED"],
     ["GET", "/session/pair-code/12ab", 400, "VALIDATION"],
-    ["GET", "/contacts/blocklist", 501, "NOT_IMPLEMENTED"],
+    ["GET", "/newsletters", 501, "NOT_IMPLEMENTED"],
   ] as const) {
     it(`${method} ${path} on an unpaired instance: ${status} ${code} with the request id`, async () => {
       const response = await call(method, path);

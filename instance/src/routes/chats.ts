@@ -32,6 +32,33 @@ export function chatHandlers({ transport }: AppDependencies) {
       return c.body(null, 204);
     },
 
+    deleteChat: async (c) => {
+      await transport.deleteChat(chatOf(c));
+      return c.body(null, 204);
+    },
+
+    clearChat: async (c) => {
+      await transport.clearChat(chatOf(c));
+      return c.body(null, 204);
+    },
+
+    getChatPicture: async (c) => c.json(await transport.chatPicture(chatOf(c))),
+
+    getChatBusinessProfile: async (c) => {
+      const profile = await transport.businessProfile(chatOf(c));
+      if (!profile) throw new ProblemError("NOT_FOUND", "this chat is not a business account");
+      return c.json(profile);
+    },
+
+    requestChatMessages: async (c, { lastMessageId, lastMessageSenderId, count }) => {
+      const chatId = chatOf(c);
+      const senderId = lastMessageSenderId.includes("@")
+        ? lastMessageSenderId
+        : `${lastMessageSenderId.replace(/^\+/, "")}@s.whatsapp.net`;
+      await transport.requestChatMessages(chatId, { messageId: lastMessageId, chatId, senderId }, count);
+      return c.json({ status: "ok" }, 202);
+    },
+
     muteChat: (c, { duration }) => setting(c, { setting: "mute", duration }),
     pinChat: (c, { pinned }) => setting(c, { setting: "pin", pinned }),
     archiveChat: (c, { archived }) => setting(c, { setting: "archive", archived }),

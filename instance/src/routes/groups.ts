@@ -1,4 +1,4 @@
-import { type GroupSetting, groupJid } from "@wsapi/contracts/instance-api";
+import { type GroupSetting, groupJid, inviteCode } from "@wsapi/contracts/instance-api";
 import type { Context } from "hono";
 import type { AppDependencies } from "../app.js";
 import type { OperationHandlers } from "../http/operations.js";
@@ -55,6 +55,34 @@ export function groupHandlers({ transport }: AppDependencies) {
 
     setGroupDescription: async (c, { description }) => {
       await transport.setGroupDescription(groupOf(c), description);
+      return c.body(null, 204);
+    },
+
+    setGroupPicture: async (c, { data }) => {
+      const pictureId = await transport.setGroupPicture(groupOf(c), Buffer.from(data, "base64"));
+      return c.json(pictureId ? { pictureId } : {});
+    },
+
+    joinGroupWithInvite: async (c, { groupId, inviterId, code, expiration }) => {
+      await transport.joinGroupWithInvite({
+        groupId,
+        inviterId,
+        code,
+        ...(expiration !== undefined ? { expiration } : {}),
+      });
+      return c.body(null, 204);
+    },
+
+    getGroupInfoFromLink: async (c) => {
+      const group = await transport.groupInviteInfo(readParam(inviteCode, c.req.param("code"), "code"));
+      if (!group) throw new ProblemError("NOT_FOUND", "invite link is invalid or was reset");
+      return c.json(group);
+    },
+
+    getGroupRequests: async (c) => c.json(await transport.groupJoinRequests(groupOf(c))),
+
+    updateGroupRequests: async (c, { participants, action }) => {
+      await transport.updateGroupJoinRequests(groupOf(c), participants, action);
       return c.body(null, 204);
     },
 

@@ -46,5 +46,13 @@ export function messageActionHandlers({ transport }: AppDependencies) {
       await transport.deleteForEveryone({ messageId: idOf(c), chatId: body.chatId, senderId: body.senderId });
       return c.body(null, 204);
     },
+
+    deleteMessageForMe: async (c, { chatId, senderId, isFromMe, timestamp }) => {
+      await transport.deleteForMe(
+        { messageId: idOf(c), chatId, ...(senderId ? { senderId } : {}) },
+        { ...(isFromMe !== undefined ? { isFromMe } : {}), ...(timestamp ? { timestamp } : {}) },
+      );
+      return c.body(null, 204);
+    },
   } satisfies Partial<OperationHandlers>;
 }

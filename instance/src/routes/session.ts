@@ -35,6 +35,11 @@ export function sessionHandlers({ transport }: AppDependencies) {
       return c.json({ code: await transport.requestPairCode(phone) });
     },
 
+    flushHistory: async (c) => {
+      await transport.flushHistory();
+      return c.json({ status: "ok" }, 202);
+    },
+
     logout: async (c) => {
       if (!transport.status().isLoggedIn) throw new ProblemError("NOT_PAIRED", "device is not paired");
       await transport.logout();

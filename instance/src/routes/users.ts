@@ -25,6 +25,13 @@ export function userHandlers({ transport }: AppDependencies) {
       return c.body(null, 204);
     },
 
+    getPrivacySettings: async (c) => c.json(await transport.privacySettings()),
+
+    setPrivacySetting: async (c, { setting, value }) => {
+      await transport.setPrivacy(setting, value);
+      return c.json(await transport.privacySettings());
+    },
+
     bulkCheckUsers: async (c, { phones }) => c.json(await transport.checkUsers(phones.map(digits))),
 
     checkUser: async (c) => {

@@ -1,4 +1,6 @@
 // Accounts of the simulated network: one per phone number, with its chats, contacts and inbox.
+import type { MessageEventData } from "@wsapi/contracts/events";
+import type { BusinessProfile, PrivacySetting, PrivacyValue } from "@wsapi/contracts/instance-api";
 
 export interface SimChat {
   id: string;
@@ -18,6 +20,8 @@ export interface InboxEntry {
   type: string;
   text?: string;
   mediaId?: string;
+  /** A group invite sent in a direct message (WhatsApp sends one when privacy stops an add). */
+  invite?: { groupId: string; code: string; expiration: number };
   time: string;
 }
 
@@ -28,14 +32,24 @@ export interface SimAccount {
   status: string;
   pictureId: string | undefined;
   presence: "available" | "unavailable";
+  /** When the account last went from available to unavailable. */
+  lastSeen: number | undefined;
   devices: Set<string>;
   chats: Map<string, SimChat>;
   contacts: Map<string, { fullName: string; firstName?: string | undefined }>;
   presenceSubscribers: Set<string>;
   inbox: InboxEntry[];
+  /** Phones this account blocked: their direct messages are not delivered to it. */
+  blocked: Set<string>;
+  privacy: Record<PrivacySetting, PrivacyValue>;
+  /** Set for business accounts (through the simulator's HTTP API). */
+  business: BusinessProfile | undefined;
+  /** The last messages of each chat as this account saw them (history sync, on-demand history). */
+  history: Map<string, MessageEventData[]>;
 }
 
 const INBOX_LIMIT = 200;
+const HISTORY_PER_CHAT = 200;
 
 export function newAccount(phone: string, jid: string): SimAccount {
   return {
@@ -45,11 +59,24 @@ export function newAccount(phone: string, jid: string): SimAccount {
     status: "Hey there! I am using WhatsApp.",
     pictureId: undefined,
     presence: "unavailable",
+    lastSeen: undefined,
     devices: new Set(),
     chats: new Map(),
     contacts: new Map(),
     presenceSubscribers: new Set(),
     inbox: [],
+    blocked: new Set(),
+    privacy: {
+      groupadd: "all",
+      last: "all",
+      status: "contacts",
+      profile: "all",
+      readreceipts: "all",
+      online: "all",
+      calladd: "all",
+    },
+    business: undefined,
+    history: new Map(),
   };
 }
 
@@ -76,4 +103,25 @@ export function touchChat(account: SimAccount, chatId: string, isGroup: boolean,
 export function recordInbox(account: SimAccount, entry: InboxEntry): void {
   account.inbox.push(entry);
   if (account.inbox.length > INBOX_LIMIT) account.inbox.shift();
+}
+
+export function recordHistory(account: SimAccount, message: MessageEventData): void {
+  let messages = account.history.get(message.chatId);
+  if (!messages) {
+    messages = [];
+    account.history.set(message.chatId, messages);
+  }
+  messages.push(message);
+  if (messages.length > HISTORY_PER_CHAT) messages.shift();
+}
+
+/**
+ * Whether `viewer` falls inside a privacy audience: "contacts" (and "known") means in the owner's
+ * address book; "contact_blacklist" too, as the simulator keeps no exception list.
+ */
+export function allows(owner: SimAccount, value: PrivacyValue, viewerJid: string): boolean {
+  if (value === "all") return true;
+  if (value === "contacts" || value === "contact_blacklist" || value === "known")
+    return owner.contacts.has(viewerJid);
+  return false;
 }

@@ -1,4 +1,6 @@
 // Chats, contacts, profiles and presence on the simulated network.
+
+import type { EventDataOf } from "@wsapi/contracts/events";
 import type {
   BulkCheckResult,
   ChatListItem,
@@ -6,7 +8,7 @@ import type {
   UserInfo,
   UserMeInfo,
 } from "@wsapi/contracts/instance-api";
-import type { SimAccount, SimChat } from "./accounts.js";
+import { allows, type SimAccount, type SimChat } from "./accounts.js";
 import { phoneOf, userJid } from "./network.js";
 import type { SimOpArgs } from "./protocol.js";
 import {
@@ -125,19 +127,29 @@ export function subscribePresence(world: SimWorld, actor: Actor, { chatId }: Sim
   const target = phone ? world.net.accounts.get(phone) : undefined;
   if (!target) throw new SimError("not_found", "user is not on WhatsApp");
   target.presenceSubscribers.add(actor.phone);
-  world.net.emit(actor.phone, "user_presence", { user: identity(target.phone), status: target.presence });
+  // WhatsApp answers a subscription with the current presence, then sends every change.
+  world.net.emit(actor.phone, "user_presence", presenceFor(target, userJid(actor.phone)));
+}
+
+/** What a subscriber sees: the last-seen time only when the owner's `last` privacy lets them. */
+function presenceFor(owner: SimAccount, viewerJid: string): EventDataOf<"user_presence"> {
+  const showLastSeen =
+    owner.presence === "unavailable" &&
+    owner.lastSeen !== undefined &&
+    allows(owner, owner.privacy.last, viewerJid);
+  return {
+    user: identity(owner.phone),
+    status: owner.presence,
+    ...(showLastSeen ? { lastSeen: nowIso(owner.lastSeen) } : {}),
+  };
 }
 
 export function setPresence(world: SimWorld, actor: Actor, { presence }: SimOpArgs<"setPresence">) {
   const account = world.net.account(actor.phone);
+  if (account.presence === "available" && presence === "unavailable") account.lastSeen = Date.now();
   account.presence = presence;
-  const lastSeen = presence === "unavailable" ? { lastSeen: nowIso() } : {};
   for (const subscriber of account.presenceSubscribers) {
-    world.net.emit(subscriber, "user_presence", {
-      user: identity(actor.phone),
-      status: presence,
-      ...lastSeen,
-    });
+    world.net.emit(subscriber, "user_presence", presenceFor(account, userJid(subscriber)));
   }
 }
 
@@ -216,7 +228,7 @@ export function updateProfile(world: SimWorld, actor: Actor, update: SimOpArgs<"
       world.net.emit(w.phone, "chat_status", { user: identity(actor.phone), status: update.status });
   }
   if (update.picture !== undefined) {
-    const pictureId = String(Date.now());
+    const pictureId = world.storePicture(Buffer.from(update.picture, "base64"));
     account.pictureId = pictureId;
     for (const w of watchers) {
       world.net.emit(w.phone, "chat_picture", {

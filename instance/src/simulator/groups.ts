@@ -3,10 +3,13 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { EventDataOf } from "@wsapi/contracts/events";
 import type { GroupInfo } from "@wsapi/contracts/instance-api";
+import { allows } from "./accounts.js";
+import { userJid } from "./network.js";
 import type { SimOpArgs } from "./protocol.js";
 import {
   type Actor,
   identity,
+  newMessageId,
   nowIso,
   requirePhone,
   SimError,
@@ -17,7 +20,7 @@ import {
 
 type GroupEventData = EventDataOf<"group">;
 
-function groupInfo(world: SimWorld, group: SimGroup): GroupInfo {
+export function groupInfo(world: SimWorld, group: SimGroup): GroupInfo {
   return {
     groupId: group.id,
     owner: identity(group.owner),
@@ -37,13 +40,13 @@ function groupInfo(world: SimWorld, group: SimGroup): GroupInfo {
   };
 }
 
-function memberGroup(world: SimWorld, actor: Actor, groupId: string): SimGroup {
+export function memberGroup(world: SimWorld, actor: Actor, groupId: string): SimGroup {
   const group = world.groups.get(groupId);
   if (!group?.participants.has(actor.phone)) throw new SimError("not_found", "group not found");
   return group;
 }
 
-function adminGroup(world: SimWorld, actor: Actor, groupId: string): SimGroup {
+export function adminGroup(world: SimWorld, actor: Actor, groupId: string): SimGroup {
   const group = memberGroup(world, actor, groupId);
   if (!group.participants.get(actor.phone)?.admin)
     throw new SimError("forbidden", "only group admins can do this");
@@ -51,7 +54,7 @@ function adminGroup(world: SimWorld, actor: Actor, groupId: string): SimGroup {
 }
 
 /** Tells every listed member (each through all their devices) what changed and who changed it. */
-function announce(
+export function announce(
   world: SimWorld,
   group: SimGroup,
   actor: Actor,
@@ -64,9 +67,34 @@ function announce(
 }
 
 const inviteCode = () => randomBytes(16).toString("base64url").replace(/[-_]/g, "A").slice(0, 22);
+const INVITE_TTL_MS = 3 * 24 * 3_600_000;
+
+/**
+ * Whether the phone's "who can add me to groups" lets the actor add it. When it does not, WhatsApp
+ * sends the phone an invite in a direct message instead (joined with /groups/join/invite).
+ */
+function mayAdd(world: SimWorld, group: SimGroup, actor: Actor, phone: string): boolean {
+  const target = world.net.accounts.get(phone);
+  if (!target) return false;
+  if (allows(target, target.privacy.groupadd, userJid(actor.phone))) return true;
+  const code = randomBytes(9).toString("base64url").replace(/[-_]/g, "B");
+  const expiresAt = Date.now() + INVITE_TTL_MS;
+  group.invites.set(phone, { code, inviter: actor.phone, expiresAt });
+  world.net.recordInbox(phone, {
+    id: newMessageId(),
+    chatId: userJid(actor.phone),
+    from: userJid(actor.phone),
+    type: "groupInvite",
+    invite: { groupId: group.id, code, expiration: Math.floor(expiresAt / 1000) },
+    time: nowIso(),
+  });
+  return false;
+}
 
 export function createGroup(world: SimWorld, actor: Actor, { name, participants }: SimOpArgs<"createGroup">) {
-  const phones = participants.map(requirePhone).filter((p) => p !== actor.phone && world.net.accounts.has(p));
+  const phones = [...new Set(participants.map(requirePhone))].filter(
+    (p) => p !== actor.phone && world.net.accounts.has(p),
+  );
   const id = `120363${String(randomInt(10 ** 11, 10 ** 12))}@g.us`;
   const group: SimGroup = {
     id,
@@ -80,8 +108,14 @@ export function createGroup(world: SimWorld, actor: Actor, { name, participants 
     joinApproval: false,
     onlyAdminAdd: true,
     inviteCode: inviteCode(),
+    pictureId: undefined,
+    requests: new Map(),
+    invites: new Map(),
   };
-  for (const phone of phones) group.participants.set(phone, { admin: false, superAdmin: false });
+  for (const phone of phones) {
+    if (mayAdd(world, group, actor, phone))
+      group.participants.set(phone, { admin: false, superAdmin: false });
+  }
   world.groups.set(id, group);
   for (const phone of group.participants.keys()) world.net.touchChat(phone, id, true, group.createdAt);
   announce(world, group, actor, group.participants.keys(), {
@@ -116,6 +150,7 @@ export function updateParticipants(
   for (const phone of args.participants.map(requirePhone)) {
     const role = group.participants.get(phone);
     if (args.action === "add" && !role && world.net.accounts.has(phone)) {
+      if (!mayAdd(world, group, actor, phone)) continue;
       group.participants.set(phone, { admin: false, superAdmin: false });
       world.net.touchChat(phone, group.id, true, Date.now());
     } else if (args.action === "remove" && role && !role.superAdmin) group.participants.delete(phone);
@@ -142,6 +177,11 @@ export function joinGroup(world: SimWorld, actor: Actor, { code }: SimOpArgs<"jo
   const group = [...world.groups.values()].find((g) => g.inviteCode === code);
   if (!group) throw new SimError("not_found", "invite link is invalid or was reset");
   if (group.participants.has(actor.phone)) return group.id;
+  if (group.joinApproval) {
+    // The admins decide (/groups/{id}/requests); the link still names the group.
+    if (!group.requests.has(actor.phone)) group.requests.set(actor.phone, Date.now());
+    return group.id;
+  }
   group.participants.set(actor.phone, { admin: false, superAdmin: false });
   world.net.touchChat(actor.phone, group.id, true, Date.now());
   announce(world, group, actor, group.participants.keys(), {

@@ -1,5 +1,7 @@
 // The simulator's HTTP API: what a person does on their phone (scan a QR, type a pair code, send
 // a message, call), for tests and local development. Documented in instance/README.md.
+
+import { BusinessProfile } from "@wsapi/contracts/instance-api";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
@@ -29,11 +31,14 @@ const PairBody = z.object({
 const MessageBody = z.object({ to: chatTarget, text: z.string().min(1).max(65_536) });
 const CallBody = z.object({ to: chatTarget, isVideo: z.boolean().default(false) });
 const PresenceBody = z.object({ to: chatTarget, state: z.enum(["typing", "paused", "recording"]) });
+const AvailabilityBody = z.object({ presence: z.enum(["available", "unavailable"]) });
 const FreezeBody = z.object({ deviceId: z.string().min(3).max(128) });
 const ProfileBody = z.object({
   name: z.string().min(1).max(25).optional(),
   status: z.string().max(139).optional(),
 });
+
+const BusinessBody = BusinessProfile.omit({ id: true }).strict();
 
 export function createSimulatorApi(world: SimWorld): Hono {
   const app = new Hono();
@@ -73,6 +78,20 @@ export function createSimulatorApi(world: SimWorld): Hono {
     return c.body(null, 204);
   });
 
+  // Makes the phone a business account with this profile (what /chats/{id}/business answers).
+  app.put("/v1/phones/:phone/business", async (c) => {
+    const phone = phoneOf(c);
+    const profile = await readJsonBody(c, BusinessBody);
+    world.net.account(phone).business = profile;
+    return c.body(null, 204);
+  });
+
+  app.get("/v1/pictures/:pictureId", (c) => {
+    const picture = world.picture(c.req.param("pictureId"));
+    if (!picture) throw new ProblemError("NOT_FOUND", "no such picture");
+    return c.body(new Uint8Array(picture), 200, { "content-type": "image/jpeg" });
+  });
+
   app.post("/v1/phones/:phone/messages", async (c) => {
     const phone = phoneOf(c);
     const { to, text } = await readJsonBody(c, MessageBody);
@@ -88,6 +107,15 @@ export function createSimulatorApi(world: SimWorld): Hono {
     const { to, state } = await readJsonBody(c, PresenceBody);
     world.net.account(phone);
     directory.setChatPresence(world, { phone }, { chatId: to, state });
+    return c.body(null, 204);
+  });
+
+  // The phone comes online or goes offline: subscribers (/chats/{id}/presence/subscribe) hear of it.
+  app.put("/v1/phones/:phone/presence", async (c) => {
+    const phone = phoneOf(c);
+    const { presence } = await readJsonBody(c, AvailabilityBody);
+    world.net.account(phone);
+    directory.setPresence(world, { phone }, { presence });
     return c.body(null, 204);
   });
 

@@ -2,6 +2,7 @@
 // media downloads and calls. Each produces the events WhatsApp (through Baileys) would.
 import type { MessageEventData } from "@wsapi/contracts/events";
 import { userJid } from "./network.js";
+import { isBlockedBy } from "./privacy.js";
 import type { SimOpArgs, WireMessage } from "./protocol.js";
 import {
   type Actor,
@@ -25,7 +26,7 @@ type MessageContent = Pick<
 type MessageBase = Omit<MessageEventData, "id" | "time" | "chatId" | "sender" | "type">;
 
 export function sendMessage(world: SimWorld, actor: Actor, args: SimOpArgs<"send">): string {
-  const conv = conversation(world, actor.phone, args.to);
+  const conv = directConversation(world, actor, args.to);
   if (conv.group?.announce && !conv.group.participants.get(actor.phone)?.admin) {
     throw new SimError("forbidden", "only admins can send messages to this group");
   }
@@ -80,6 +81,20 @@ export function sendMessage(world: SimWorld, actor: Actor, args: SimOpArgs<"send
     }
   }
   return id;
+}
+
+/**
+ * The conversation a message goes to. A direct message to someone who blocked the sender reaches
+ * only the sender's own devices (one tick, as on WhatsApp); to someone the sender blocked, it is refused.
+ */
+function directConversation(world: SimWorld, actor: Actor, to: string): Conversation {
+  const conv = conversation(world, actor.phone, to);
+  if (conv.isGroup) return conv;
+  const other = conv.members.find((member) => member !== actor.phone);
+  if (other && isBlockedBy(world, actor.phone, other))
+    throw new SimError("rejected", "unblock this contact to send a message");
+  if (other && isBlockedBy(world, other, actor.phone)) return { ...conv, members: [actor.phone] };
+  return conv;
 }
 
 function base(id: string, at: number, chatId: string, from: string, viewer: string, conv: Conversation) {
@@ -169,6 +184,11 @@ export function markRead(world: SimWorld, actor: Actor, { ref, receiptType }: Si
   const chat = world.net.account(actor.phone).chats.get(conv.addressedAs);
   if (chat) chat.read = true;
   if (message.from === actor.phone) return;
+  // Read receipts off (on either side) means no read or played receipts in direct chats.
+  const receiptsOff = [actor.phone, message.from].some(
+    (phone) => world.net.accounts.get(phone)?.privacy.readreceipts === "none",
+  );
+  if (!conv.isGroup && receiptsOff && (receiptType === "read" || receiptType === "played")) return;
   world.net.emit(message.from, "message_read", {
     chatId: conv.isGroup ? conv.addressedAs : userJid(actor.phone),
     sender: sender(actor.phone, message.from),

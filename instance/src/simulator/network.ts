@@ -1,10 +1,11 @@
 // State of the simulated WhatsApp network: accounts (phones), linked devices (instances), live
 // connections, pairing by QR and pair code, and fan-out of frames to an account's devices.
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import type { EventDataOf, EventType } from "@wsapi/contracts/events";
+import type { EventDataOf, EventType, MessageEventData } from "@wsapi/contracts/events";
 import {
   type InboxEntry,
   newAccount,
+  recordHistory,
   recordInbox,
   type SimAccount,
   type SimChat,
@@ -228,18 +229,28 @@ export class SimNetwork {
     exceptInstance?: string,
   ): void {
     const frame: ServerFrame = { type: "event", eventType, eventData };
-    for (const instanceId of this.accounts.get(phone)?.devices ?? []) {
-      if (instanceId === exceptInstance) continue;
-      const connection = this.connections.get(instanceId);
-      if (connection?.authenticated && !connection.frozen) {
-        connection.socket.send(frame);
-        continue;
-      }
-      const device = this.devices.get(instanceId);
-      if (!device) continue;
-      device.queue.push(frame);
-      if (device.queue.length > this.offlineQueueLimit) device.queue.shift();
+    const account = this.accounts.get(phone);
+    if (account && eventType === "message") recordHistory(account, eventData as MessageEventData);
+    for (const instanceId of account?.devices ?? []) {
+      if (instanceId !== exceptInstance) this.deliver(instanceId, frame);
     }
+  }
+
+  /** Sends an event to one linked device only (answers to that device's own requests). */
+  emitToInstance<T extends EventType>(instanceId: string, eventType: T, eventData: EventDataOf<T>): void {
+    this.deliver(instanceId, { type: "event", eventType, eventData });
+  }
+
+  private deliver(instanceId: string, frame: ServerFrame): void {
+    const connection = this.connections.get(instanceId);
+    if (connection?.authenticated && !connection.frozen) {
+      connection.socket.send(frame);
+      return;
+    }
+    const device = this.devices.get(instanceId);
+    if (!device) return;
+    device.queue.push(frame);
+    if (device.queue.length > this.offlineQueueLimit) device.queue.shift();
   }
 
   hasOnlineDevice(phone: string): boolean {

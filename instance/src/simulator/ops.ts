@@ -1,7 +1,10 @@
 // Dispatches an instance's requests to the network's behaviour, checking pairing and arguments.
 import * as directory from "./directory.js";
+import * as groupJoins from "./group-joins.js";
 import * as groups from "./groups.js";
+import * as history from "./history.js";
 import * as messages from "./messages.js";
+import * as privacy from "./privacy.js";
 import { SIM_OPS, type SimOp, type SimOpArgs } from "./protocol.js";
 import { type Actor, SimError, type SimWorld } from "./world.js";
 
@@ -41,6 +44,23 @@ const PAIRED_OPS: { [O in Exclude<SimOp, "pairCode">]: Handler<O> } = {
   setGroupName: groups.setGroupName,
   setGroupDescription: groups.setGroupDescription,
   updateGroupSetting: groups.updateGroupSetting,
+  flushHistory: history.flushHistory,
+  requestChatMessages: history.requestChatMessages,
+  deleteForMe: history.deleteForMe,
+  clearChat: history.clearChat,
+  deleteChat: history.deleteChat,
+  chatPicture: privacy.chatPicture,
+  businessProfile: privacy.businessProfile,
+  syncContacts: privacy.syncContacts,
+  blocklist: privacy.blocklist,
+  setBlocked: privacy.setBlocked,
+  privacySettings: privacy.privacySettings,
+  setPrivacy: privacy.setPrivacy,
+  setGroupPicture: groupJoins.setGroupPicture,
+  joinGroupWithInvite: groupJoins.joinGroupWithInvite,
+  groupInviteInfo: groupJoins.groupInviteInfo,
+  groupJoinRequests: groupJoins.groupJoinRequests,
+  updateGroupJoinRequests: groupJoins.updateGroupJoinRequests,
 };
 
 export function runOp(world: SimWorld, instanceId: string, op: string, rawArgs: unknown): unknown {

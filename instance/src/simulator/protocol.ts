@@ -3,7 +3,7 @@
 // the same data the Baileys mapping produces from real WhatsApp traffic.
 
 import { EventType } from "@wsapi/contracts/events";
-import { MEDIA_KINDS } from "@wsapi/contracts/instance-api";
+import { MEDIA_KINDS, PRIVACY_SETTINGS, PrivacyValue } from "@wsapi/contracts/instance-api";
 import { z } from "zod";
 
 export const SIM_SOCKET_PATH = "/v1/socket";
@@ -157,6 +157,32 @@ export const SIM_OPS = {
   updateGroupSetting: z.object({ groupId: jid, change: groupSetting }),
   downloadMedia: z.object({ mediaId: z.string() }),
   rejectCall: z.object({ callId: z.string(), callerId: jid }),
+  flushHistory: z.object({}),
+  requestChatMessages: z.object({ chatId: jid, before: messageRef, count: z.number().int().min(1).max(500) }),
+  deleteForMe: z.object({ ref: messageRef }),
+  clearChat: z.object({ chatId: jid }),
+  deleteChat: z.object({ chatId: jid }),
+  chatPicture: z.object({ chatId: jid }),
+  businessProfile: z.object({ chatId: jid }),
+  syncContacts: z.object({}),
+  blocklist: z.object({}),
+  setBlocked: z.object({ contactId: jid, blocked: z.boolean() }),
+  privacySettings: z.object({}),
+  setPrivacy: z.object({ setting: z.enum(PRIVACY_SETTINGS), value: PrivacyValue }),
+  setGroupPicture: z.object({ groupId: jid, picture: z.string() }),
+  joinGroupWithInvite: z.object({
+    groupId: jid,
+    inviterId: jid,
+    code: z.string().max(128),
+    expiration: z.number().optional(),
+  }),
+  groupInviteInfo: z.object({ code: z.string().max(128) }),
+  groupJoinRequests: z.object({ groupId: jid }),
+  updateGroupJoinRequests: z.object({
+    groupId: jid,
+    participants: z.array(jid),
+    action: z.enum(["approve", "reject"]),
+  }),
 } as const;
 export type SimOp = keyof typeof SIM_OPS;
 export type SimOpArgs<O extends SimOp> = z.infer<(typeof SIM_OPS)[O]>;

@@ -40,6 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     sockets.handleUpgrade(request, socket, head, (ws) => serveInstance(world, ws));
   });
   const port = (server.address() as AddressInfo).port;
+  world.pictureBaseUrl = `http://${host}:${port}`;
   return {
     url: `http://${host}:${port}`,
     port,

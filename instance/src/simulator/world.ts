@@ -40,6 +40,11 @@ export interface SimGroup {
   joinApproval: boolean;
   onlyAdminAdd: boolean;
   inviteCode: string;
+  pictureId: string | undefined;
+  /** Pending join requests (join approval on): phone → when. */
+  requests: Map<string, number>;
+  /** Invites sent in direct messages to phones whose privacy refused the add. */
+  invites: Map<string, { code: string; inviter: string; expiresAt: number }>;
 }
 
 export interface SimCall {
@@ -58,6 +63,7 @@ interface StoredMedia {
 }
 
 const MESSAGE_LIMIT = 20_000;
+const PICTURE_LIMIT = 1_000;
 const MEDIA_BYTES_LIMIT = 512 * 1024 * 1024;
 
 /** Bounded in-memory stores: the simulator is a development tool, not an archive. */
@@ -67,6 +73,10 @@ export class SimWorld {
   readonly calls = new Map<string, SimCall>();
   private readonly media = new Map<string, StoredMedia>();
   private mediaBytes = 0;
+  private readonly pictures = new Map<string, Buffer>();
+  private pictureCount = 0;
+  /** Where the simulator's HTTP API serves pictures; set once it listens. */
+  pictureBaseUrl = "";
 
   constructor(readonly net: SimNetwork) {}
 
@@ -91,6 +101,22 @@ export class SimWorld {
       this.mediaBytes -= old.bytes.length;
     }
     return id;
+  }
+
+  storePicture(bytes: Buffer): string {
+    this.pictureCount += 1;
+    const id = `${Date.now()}${String(this.pictureCount % 10_000).padStart(4, "0")}`;
+    this.pictures.set(id, bytes);
+    if (this.pictures.size > PICTURE_LIMIT) this.pictures.delete(this.pictures.keys().next().value as string);
+    return id;
+  }
+
+  picture(id: string): Buffer | undefined {
+    return this.pictures.get(id);
+  }
+
+  pictureUrl(id: string): string {
+    return `${this.pictureBaseUrl}/v1/pictures/${id}`;
   }
 
   mediaFor(phone: string, id: string): StoredMedia | undefined {

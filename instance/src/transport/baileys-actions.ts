@@ -1,6 +1,7 @@
 // The WhatsApp operations of the Baileys adapter, given a connected socket.
 import { downloadMediaMessage, type GroupMetadata, type WASocket } from "@whiskeysockets/baileys";
 import type { GroupInfo } from "@wsapi/contracts/instance-api";
+import type { CoreOperations } from "./baileys-core-ops.js";
 import { identityOf, type Me, normalizeJid } from "./baileys-jid.js";
 import { unwrapContent } from "./baileys-mapping.js";
 import {
@@ -16,14 +17,14 @@ import { TransportError, type WhatsAppTransport } from "./port.js";
 
 type Operations = Omit<
   WhatsAppTransport,
-  "start" | "stop" | "status" | "qrCode" | "requestPairCode" | "logout"
+  "start" | "stop" | "status" | "qrCode" | "requestPairCode" | "logout" | keyof CoreOperations
 >;
 
 const HOUR_MS = 3_600_000;
 const MUTE_MS = { "8h": 8 * HOUR_MS, "1w": 168 * HOUR_MS } as const;
 
 /** Baileys fails with Boom errors; their status codes map onto the port's error kinds. */
-async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {

@@ -19,6 +19,14 @@ export interface StoreLimits {
   chats?: number;
   contacts?: number;
   mediaMessages?: number;
+  messageKeys?: number;
+}
+
+/** Where a message sits: enough to ask WhatsApp for older history or to delete it for me. */
+export interface KnownMessage {
+  chatId: string;
+  key: WAMessageKey;
+  messageTimestamp: number;
 }
 
 function bounded<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
@@ -31,10 +39,11 @@ export class BaileysStore {
   private readonly chats = new Map<string, StoredChat>();
   private readonly contacts = new Map<string, Partial<Contact>>();
   private readonly media = new Map<string, WAMessage>();
+  private readonly messages = new Map<string, KnownMessage>();
   private readonly limits: Required<StoreLimits>;
 
   constructor(limits: StoreLimits = {}) {
-    this.limits = { chats: 5_000, contacts: 10_000, mediaMessages: 1_000, ...limits };
+    this.limits = { chats: 5_000, contacts: 10_000, mediaMessages: 1_000, messageKeys: 10_000, ...limits };
   }
 
   private chat(id: string): StoredChat {
@@ -64,6 +73,7 @@ export class BaileysStore {
       const chat = this.chat(chatId);
       chat.lastActivity = Math.max(chat.lastActivity, seconds * 1000);
       chat.lastMessage = { key, messageTimestamp: seconds };
+      bounded(this.messages, key.id, { chatId, key, messageTimestamp: seconds }, this.limits.messageKeys);
       if (!key.fromMe && message.pushName) {
         const senderJid = key.remoteJid.endsWith("@g.us") ? (key.participantAlt ?? key.participant) : chatId;
         if (senderJid) this.onContacts([{ id: senderJid, notify: message.pushName }]);
@@ -158,6 +168,10 @@ export class BaileysStore {
     };
   }
 
+  message(messageId: string): KnownMessage | undefined {
+    return this.messages.get(messageId);
+  }
+
   mediaMessage(mediaId: string): WAMessage | undefined {
     return this.media.get(mediaId);
   }
@@ -171,5 +185,6 @@ export class BaileysStore {
     this.chats.clear();
     this.contacts.clear();
     this.media.clear();
+    this.messages.clear();
   }
 }

@@ -12,6 +12,8 @@ import type { InstanceLogs } from "../logs.js";
 import { backoffDelay } from "../net/backoff.js";
 import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
+import { createBaileysCoreOperations } from "./baileys-core-ops.js";
+import { BaileysHistory, ON_DEMAND_SYNC } from "./baileys-history.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
 import {
   disconnectCode,
@@ -74,6 +76,7 @@ class BaileysSession {
   socket: WASocket | undefined;
   auth: RemoteAuthState | undefined;
   readonly store = new BaileysStore();
+  readonly history = new BaileysHistory();
   private phase: SessionPhase = { loggedIn: false, pairing: false, apiLogout: false };
   private open = false;
   private qr: string | undefined;
@@ -166,7 +169,8 @@ class BaileysSession {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       // WSAPI's history sync is off by default; skipping it keeps memory flat on large accounts.
-      shouldSyncHistoryMessage: () => false,
+      // On-demand history (/chats/{id}/messages) is asked for explicitly, so it is processed.
+      shouldSyncHistoryMessage: ({ syncType }) => syncType === ON_DEMAND_SYNC,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
       keepAliveIntervalMs: KEEP_ALIVE_MS,
@@ -213,9 +217,10 @@ class BaileysSession {
       emit(mapChatUpdates(updates));
     });
     ev.on("chats.delete", (ids) => this.store.deleteChats(ids));
-    ev.on("messaging-history.set", ({ chats, contacts }) => {
+    ev.on("messaging-history.set", ({ chats, contacts, messages, syncType }) => {
       this.store.onChatsUpsert(chats);
       this.store.onContacts(contacts);
+      emit(this.history.onHistorySet(messages, syncType, ctx()));
     });
   }
 
@@ -248,6 +253,7 @@ class BaileysSession {
     }
     if (result.action === "reset-session") {
       this.store.clear();
+      this.history.clear();
       void this.auth
         ?.reset()
         .catch(() => this.options.logs.sessionStateFailed("save", "reset failed", 0))
@@ -294,6 +300,13 @@ export function createBaileysTransport(options: BaileysTransportOptions): WhatsA
       () => session.connectedSocket(),
       session.store,
       () => session.me(),
+    ),
+    ...createBaileysCoreOperations(
+      () => session.connectedSocket(),
+      session.store,
+      () => session.me(),
+      session.history,
+      options.onEvent,
     ),
     start: () => session.start(),
     stop: () => session.stop(),

@@ -2,10 +2,16 @@
 // `baileys.ts` (production) and `simulator.ts` (the local simulated network).
 import type {
   BulkCheckResult,
+  BusinessProfile,
   ChatListItem,
+  ChatPicture,
   ContactInfo,
   GroupInfo,
+  Identity,
   MediaKind,
+  PrivacySetting,
+  PrivacySettings,
+  PrivacyValue,
   UserInfo,
   UserMeInfo,
 } from "@wsapi/contracts/instance-api";
@@ -84,6 +90,19 @@ export interface ProfileUpdate {
   picture?: Buffer;
 }
 
+/** A group invite received in a direct message (not a link). */
+export interface GroupInvite {
+  groupId: string;
+  inviterId: string;
+  code: string;
+  expiration?: number;
+}
+
+export interface GroupJoinRequest {
+  user: Identity;
+  requestedAt?: string;
+}
+
 export interface WhatsAppTransport {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -131,6 +150,33 @@ export interface WhatsAppTransport {
 
   downloadMedia(mediaId: string): Promise<DownloadedMedia | undefined>;
   rejectCall(callId: string, callerId: string): Promise<void>;
+
+  /** Publishes the cached history as `message_history_sync` events (one per chat), then forgets it. */
+  flushHistory(): Promise<void>;
+  /** Asks for up to `count` messages older than `before`; they arrive as a `message_history_sync` event. */
+  requestChatMessages(chatId: string, before: MessageRef, count: number): Promise<void>;
+  deleteForMe(ref: MessageRef, options: { isFromMe?: boolean; timestamp?: string }): Promise<void>;
+  clearChat(chatId: string): Promise<void>;
+  deleteChat(chatId: string): Promise<void>;
+  chatPicture(chatId: string): Promise<ChatPicture>;
+  /** undefined when the chat is not a business account. */
+  businessProfile(chatId: string): Promise<BusinessProfile | undefined>;
+  syncContacts(): Promise<void>;
+  blocklist(): Promise<Identity[]>;
+  setBlocked(contactId: string, blocked: boolean): Promise<void>;
+  privacySettings(): Promise<PrivacySettings>;
+  setPrivacy(setting: PrivacySetting, value: PrivacyValue): Promise<void>;
+  /** Returns the new picture's id when WhatsApp names it. */
+  setGroupPicture(groupId: string, jpeg: Buffer): Promise<string | undefined>;
+  joinGroupWithInvite(invite: GroupInvite): Promise<void>;
+  /** undefined when the code is unknown or was reset. */
+  groupInviteInfo(code: string): Promise<GroupInfo | undefined>;
+  groupJoinRequests(groupId: string): Promise<GroupJoinRequest[]>;
+  updateGroupJoinRequests(
+    groupId: string,
+    participants: string[],
+    action: "approve" | "reject",
+  ): Promise<void>;
 }
 
 export type TransportErrorKind =

@@ -2,9 +2,16 @@
 
 import {
   BulkCheckResult,
+  BusinessProfile,
   ChatListItem,
+  ChatPicture,
   ContactInfo,
   GroupInfo,
+  GroupParticipantRequest,
+  Identity,
+  type PrivacySetting,
+  PrivacySettings,
+  type PrivacyValue,
   UserInfo,
   UserMeInfo,
 } from "@wsapi/contracts/instance-api";
@@ -14,6 +21,7 @@ import type {
   ChatPresenceState,
   ChatSettingChange,
   DownloadedMedia,
+  GroupInvite,
   GroupSettingChange,
   MessageRef,
   OutgoingMessage,
@@ -109,6 +117,32 @@ export class SimulatorTransport implements WhatsAppTransport {
   };
   rejectCall = async (callId: string, callerId: string) =>
     void (await this.network.call("rejectCall", { callId, callerId }, Done));
+
+  flushHistory = async () => void (await this.network.call("flushHistory", {}, Done));
+  requestChatMessages = async (chatId: string, before: MessageRef, count: number) =>
+    void (await this.network.call("requestChatMessages", { chatId, before, count }, Done));
+  deleteForMe = async (ref: MessageRef) => void (await this.network.call("deleteForMe", { ref }, Done));
+  clearChat = async (chatId: string) => void (await this.network.call("clearChat", { chatId }, Done));
+  deleteChat = async (chatId: string) => void (await this.network.call("deleteChat", { chatId }, Done));
+  chatPicture = (chatId: string) => this.network.call("chatPicture", { chatId }, ChatPicture);
+  businessProfile = (chatId: string) =>
+    this.network.call("businessProfile", { chatId }, BusinessProfile.optional());
+  syncContacts = async () => void (await this.network.call("syncContacts", {}, Done));
+  blocklist = () => this.network.call("blocklist", {}, z.array(Identity));
+  setBlocked = async (contactId: string, blocked: boolean) =>
+    void (await this.network.call("setBlocked", { contactId, blocked }, Done));
+  privacySettings = () => this.network.call("privacySettings", {}, PrivacySettings);
+  setPrivacy = async (setting: PrivacySetting, value: PrivacyValue) =>
+    void (await this.network.call("setPrivacy", { setting, value }, Done));
+  setGroupPicture = (groupId: string, jpeg: Buffer) =>
+    this.network.call("setGroupPicture", { groupId, picture: jpeg.toString("base64") }, Id);
+  joinGroupWithInvite = async (invite: GroupInvite) =>
+    void (await this.network.call("joinGroupWithInvite", invite, Done));
+  groupInviteInfo = (code: string) => this.network.call("groupInviteInfo", { code }, GroupInfo.optional());
+  groupJoinRequests = (groupId: string) =>
+    this.network.call("groupJoinRequests", { groupId }, z.array(GroupParticipantRequest));
+  updateGroupJoinRequests = async (groupId: string, participants: string[], action: "approve" | "reject") =>
+    void (await this.network.call("updateGroupJoinRequests", { groupId, participants, action }, Done));
 }
 
 function toWire(message: OutgoingMessage): WireMessage {

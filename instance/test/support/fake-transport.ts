@@ -68,4 +68,21 @@ export class FakeTransport implements WhatsAppTransport {
   updateGroupSetting = (...args: unknown[]) => this.record("updateGroupSetting", args, undefined);
   downloadMedia = (...args: unknown[]) => this.record("downloadMedia", args, undefined);
   rejectCall = (...args: unknown[]) => this.record("rejectCall", args, undefined);
+  flushHistory = () => this.record("flushHistory", [], undefined);
+  requestChatMessages = (...args: unknown[]) => this.record("requestChatMessages", args, undefined);
+  deleteForMe = (...args: unknown[]) => this.record("deleteForMe", args, undefined);
+  clearChat = (...args: unknown[]) => this.record("clearChat", args, undefined);
+  deleteChat = (...args: unknown[]) => this.record("deleteChat", args, undefined);
+  chatPicture = (...args: unknown[]) => this.record("chatPicture", args, {});
+  businessProfile = (...args: unknown[]) => this.record("businessProfile", args, undefined);
+  syncContacts = () => this.record("syncContacts", [], undefined);
+  blocklist = () => this.record("blocklist", [], []);
+  setBlocked = (...args: unknown[]) => this.record("setBlocked", args, undefined);
+  privacySettings = () => this.record("privacySettings", [], {});
+  setPrivacy = (...args: unknown[]) => this.record("setPrivacy", args, undefined);
+  setGroupPicture = (...args: unknown[]) => this.record("setGroupPicture", args, undefined);
+  joinGroupWithInvite = (...args: unknown[]) => this.record("joinGroupWithInvite", args, undefined);
+  groupInviteInfo = (...args: unknown[]) => this.record("groupInviteInfo", args, undefined);
+  groupJoinRequests = (...args: unknown[]) => this.record("groupJoinRequests", args, []);
+  updateGroupJoinRequests = (...args: unknown[]) => this.record("updateGroupJoinRequests", args, undefined);
 }

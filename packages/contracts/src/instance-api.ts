@@ -247,6 +247,110 @@ export const GroupInfo = z.object({
 export const InviteLinkResponse = z.object({ link: z.string() });
 export const CheckUserResponse = z.object({ isInWhatsApp: z.boolean() });
 
+export const inviteCode = z.string().regex(/^[A-Za-z0-9]{6,64}$/, "must be an invite code");
+export const DeleteMessageForMeRequest = z.object({
+  chatId: chatJid,
+  senderId: personJid.optional(),
+  isFromMe: z.boolean().optional(),
+  timestamp: z.iso.datetime({ offset: true }).optional(),
+});
+export const SetPictureRequest = z.object({ data: base64Data.min(1).max(SMALL_BODY_MAX_BYTES) });
+export const PictureIdResponse = z.object({ pictureId: z.string().optional() });
+export const JoinWithInviteRequest = z.object({
+  groupId: groupJid,
+  inviterId: personJid,
+  // The code of an invite message (not a link code): WhatsApp's may hold base64 characters.
+  code: z.string().regex(/^[A-Za-z0-9+/=_-]{6,128}$/, "must be an invite code"),
+  expiration: z.number().int().optional(),
+});
+export const GroupParticipantRequest = z.object({ user: Identity, requestedAt: z.string().optional() });
+export const UpdateRequestsRequest = z.object({
+  participants: z.array(personJid).min(1).max(1024),
+  action: z.enum(["approve", "reject"]),
+});
+
+/** WhatsApp's privacy settings and the values each one takes (WSAPI's `setting` names). */
+export const PRIVACY_VALUES = {
+  groupadd: ["all", "contacts", "contact_blacklist"],
+  last: ["all", "contacts", "contact_blacklist", "none"],
+  status: ["all", "contacts", "contact_blacklist", "none"],
+  profile: ["all", "contacts", "contact_blacklist", "none"],
+  readreceipts: ["all", "none"],
+  online: ["all", "match_last_seen"],
+  calladd: ["all", "known"],
+} as const;
+export type PrivacySetting = keyof typeof PRIVACY_VALUES;
+export const PRIVACY_SETTINGS = Object.keys(PRIVACY_VALUES) as [PrivacySetting, ...PrivacySetting[]];
+export const PrivacyValue = z.enum([
+  "all",
+  "contacts",
+  "contact_blacklist",
+  "match_last_seen",
+  "known",
+  "none",
+]);
+export type PrivacyValue = z.infer<typeof PrivacyValue>;
+export const SetPrivacyRequest = z
+  .object({ setting: z.enum(PRIVACY_SETTINGS), value: PrivacyValue })
+  .refine((body) => (PRIVACY_VALUES[body.setting] as readonly string[]).includes(body.value), {
+    error: "this value is not one the setting takes",
+    path: ["value"],
+  });
+/** WSAPI's response names for WhatsApp's privacy settings. */
+export const PRIVACY_FIELDS = {
+  groupadd: "groupAdd",
+  last: "lastSeen",
+  status: "status",
+  profile: "profile",
+  readreceipts: "readReceipts",
+  online: "online",
+  calladd: "callAdd",
+} as const satisfies Record<PrivacySetting, string>;
+export const PrivacySettings = z.object({
+  groupAdd: z.string().optional(),
+  lastSeen: z.string().optional(),
+  status: z.string().optional(),
+  profile: z.string().optional(),
+  readReceipts: z.string().optional(),
+  online: z.string().optional(),
+  callAdd: z.string().optional(),
+});
+export type PrivacySettings = z.infer<typeof PrivacySettings>;
+
+export const ChatPicture = z.object({ pictureId: z.string().optional(), pictureUrl: z.string().optional() });
+export type ChatPicture = z.infer<typeof ChatPicture>;
+export const BusinessProfile = z.object({
+  id: z.string().optional(),
+  address: z.string().optional(),
+  email: z.string().optional(),
+  description: z.string().optional(),
+  website: z.string().optional(),
+  latitude: z.number().optional(),
+  longitude: z.number().optional(),
+  memberSince: z.string().optional(),
+  categories: z.array(z.object({ id: z.string().optional(), name: z.string().optional() })).optional(),
+  businessHours: z
+    .array(
+      z.object({
+        dayOfWeek: z.string().optional(),
+        mode: z.string().optional(),
+        openTime: z.string().optional(),
+        closeTime: z.string().optional(),
+      }),
+    )
+    .optional(),
+  businessHoursTimeZone: z.string().optional(),
+  profileOptions: z.record(z.string(), z.string()).optional(),
+});
+export type BusinessProfile = z.infer<typeof BusinessProfile>;
+export const RequestMessagesRequest = z.object({
+  lastMessageId: messageId,
+  lastMessageSenderId: z.union([personJid, phoneNumber], { error: "must be a user JID or phone number" }),
+  count: z.number().int().min(1).max(500).default(50),
+});
+/** The 202 body of operations whose result arrives later as events. */
+export const AcceptedResponse = z.object({ status: z.string() });
+
 export type ChatListItem = z.infer<typeof ChatListItem>;
 export type ContactInfo = z.infer<typeof ContactInfo>;
 export type UserMeInfo = z.infer<typeof UserMeInfo>;

@@ -97,7 +97,7 @@ export const INSTANCE_OPERATIONS = {
   }),
   getSessionStatus: ready("GET", "/session/status", { ...session, response: api.SessionStatus }),
   logout: ready("POST", "/session/logout", { ...session, errors: [409] }),
-  flushHistory: planned("POST", "/session/flush-history", { ...session, success: 202 }),
+  flushHistory: ready("POST", "/session/flush-history", { response: api.AcceptedResponse, success: 202 }),
   // Our extension: the instance's events as Server-Sent Events, resumable with Last-Event-ID.
   streamEvents: route("gateway", "GET", "/events/stream", {
     ...session,
@@ -130,8 +130,8 @@ export const INSTANCE_OPERATIONS = {
   starMessage: ready("POST", "/messages/:messageId/star", { request: api.StarMessageRequest }),
   pinMessage: ready("POST", "/messages/:messageId/pin", { request: api.PinMessageRequest }),
   deleteMessage: ready("POST", "/messages/:messageId/delete", { request: api.DeleteMessageRequest }),
-  deleteMessageForMe: planned("POST", "/messages/:messageId/delete-for-me", {
-    request: api.DeleteMessageRequest,
+  deleteMessageForMe: ready("POST", "/messages/:messageId/delete-for-me", {
+    request: api.DeleteMessageForMeRequest,
   }),
 
   listGroups: ready("GET", "/groups", { response: z.array(api.GroupInfo) }),
@@ -141,7 +141,10 @@ export const INSTANCE_OPERATIONS = {
   setGroupDescription: ready("PUT", "/groups/:groupId/description", {
     request: api.SetGroupDescriptionRequest,
   }),
-  setGroupPicture: planned("POST", "/groups/:groupId/picture", { success: 200 }),
+  setGroupPicture: ready("POST", "/groups/:groupId/picture", {
+    request: api.SetPictureRequest,
+    response: api.PictureIdResponse,
+  }),
   leaveGroup: ready("POST", "/groups/:groupId/leave"),
   getGroupParticipants: ready("GET", "/groups/:groupId/participants", {
     response: z.array(api.GroupParticipant),
@@ -163,10 +166,13 @@ export const INSTANCE_OPERATIONS = {
     request: api.SetMemberAddModeRequest,
   }),
   joinGroupWithLink: ready("POST", "/groups/join/link", { request: api.JoinWithLinkRequest, ...created }),
-  joinGroupWithInvite: planned("POST", "/groups/join/invite"),
-  getGroupInfoFromLink: planned("GET", "/groups/invite/:code", { success: 200, ...notFound }),
-  getGroupRequests: planned("GET", "/groups/:groupId/requests", { success: 200, ...notFound }),
-  updateGroupRequests: planned("PUT", "/groups/:groupId/requests"),
+  joinGroupWithInvite: ready("POST", "/groups/join/invite", { request: api.JoinWithInviteRequest }),
+  getGroupInfoFromLink: ready("GET", "/groups/invite/:code", { response: api.GroupInfo, ...notFound }),
+  getGroupRequests: ready("GET", "/groups/:groupId/requests", {
+    response: z.array(api.GroupParticipantRequest),
+    ...notFound,
+  }),
+  updateGroupRequests: ready("PUT", "/groups/:groupId/requests", { request: api.UpdateRequestsRequest }),
 
   listCommunities: planned("GET", "/communities", { success: 200 }),
   createCommunity: planned("POST", "/communities", { success: 201 }),
@@ -190,17 +196,20 @@ export const INSTANCE_OPERATIONS = {
 
   listContacts: ready("GET", "/contacts", { response: z.array(api.ContactInfo) }),
   createContact: ready("POST", "/contacts", { request: api.CreateContactRequest }),
-  syncContacts: planned("POST", "/contacts/sync"),
-  getBlocklist: planned("GET", "/contacts/blocklist", { success: 200 }),
+  syncContacts: ready("POST", "/contacts/sync"),
+  getBlocklist: ready("GET", "/contacts/blocklist", { response: z.array(api.Identity) }),
   getContact: ready("GET", "/contacts/:contactId", { response: api.ContactInfo, ...notFound }),
-  blockContact: planned("PUT", "/contacts/:contactId/block"),
-  unblockContact: planned("PUT", "/contacts/:contactId/unblock"),
+  blockContact: ready("PUT", "/contacts/:contactId/block"),
+  unblockContact: ready("PUT", "/contacts/:contactId/unblock"),
 
   getMyProfile: ready("GET", "/users/me/profile", { response: api.UserMeInfo }),
   updateMyProfile: ready("PUT", "/users/me/profile", { request: api.UpdateProfileRequest }),
   setPresence: ready("PUT", "/users/me/presence", { request: api.SetMyPresenceRequest }),
-  getPrivacySettings: planned("GET", "/users/me/privacy", { success: 200 }),
-  setPrivacySetting: planned("PUT", "/users/me/privacy", { success: 200 }),
+  getPrivacySettings: ready("GET", "/users/me/privacy", { response: api.PrivacySettings }),
+  setPrivacySetting: ready("PUT", "/users/me/privacy", {
+    request: api.SetPrivacyRequest,
+    response: api.PrivacySettings,
+  }),
   bulkCheckUsers: ready("POST", "/users/check", {
     request: api.BulkCheckRequest,
     response: z.array(api.BulkCheckResult),
@@ -215,9 +224,12 @@ export const INSTANCE_OPERATIONS = {
 
   listChats: ready("GET", "/chats", { response: z.array(api.ChatListItem) }),
   getChatInfo: ready("GET", "/chats/:chatId", { response: api.ChatListItem, ...notFound }),
-  deleteChat: planned("DELETE", "/chats/:chatId"),
-  getChatPicture: planned("GET", "/chats/:chatId/picture", { success: 200 }),
-  getChatBusinessProfile: planned("GET", "/chats/:chatId/business", { success: 200 }),
+  deleteChat: ready("DELETE", "/chats/:chatId"),
+  getChatPicture: ready("GET", "/chats/:chatId/picture", { response: api.ChatPicture }),
+  getChatBusinessProfile: ready("GET", "/chats/:chatId/business", {
+    response: api.BusinessProfile,
+    ...notFound,
+  }),
   setChatPresence: ready("PUT", "/chats/:chatId/presence", { request: api.SetChatPresenceRequest }),
   subscribeChatPresence: ready("PUT", "/chats/:chatId/presence/subscribe"),
   setChatEphemeral: ready("PUT", "/chats/:chatId/ephemeral", { request: api.SetChatEphemeralRequest }),
@@ -225,8 +237,13 @@ export const INSTANCE_OPERATIONS = {
   pinChat: ready("PUT", "/chats/:chatId/pin", { request: api.PinChatRequest }),
   archiveChat: ready("PUT", "/chats/:chatId/archive", { request: api.ArchiveChatRequest }),
   markChatAsRead: ready("PUT", "/chats/:chatId/read", { request: api.ChatMarkAsReadRequest }),
-  requestChatMessages: planned("POST", "/chats/:chatId/messages", { success: 202 }),
-  clearChat: planned("POST", "/chats/:chatId/clear"),
+  requestChatMessages: ready("POST", "/chats/:chatId/messages", {
+    request: api.RequestMessagesRequest,
+    response: api.AcceptedResponse,
+    success: 202,
+    ...notFound,
+  }),
+  clearChat: ready("POST", "/chats/:chatId/clear"),
 
   rejectCall: ready("POST", "/calls/:callId/reject", { request: api.RejectCallRequest }),
 
