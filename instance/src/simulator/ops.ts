@@ -1,8 +1,11 @@
 // Dispatches an instance's requests to the network's behaviour, checking pairing and arguments.
+import { COMMUNITY_HANDLERS } from "./communities.js";
 import * as directory from "./directory.js";
 import * as groups from "./groups.js";
 import * as messages from "./messages.js";
+import { NEWSLETTER_HANDLERS } from "./newsletters.js";
 import { SIM_OPS, type SimOp, type SimOpArgs } from "./protocol.js";
+import { STATUS_HANDLERS } from "./status.js";
 import { type Actor, SimError, type SimWorld } from "./world.js";
 
 type Handler<O extends SimOp> = (world: SimWorld, actor: Actor, args: SimOpArgs<O>) => unknown;
@@ -41,6 +44,9 @@ const PAIRED_OPS: { [O in Exclude<SimOp, "pairCode">]: Handler<O> } = {
   setGroupName: groups.setGroupName,
   setGroupDescription: groups.setGroupDescription,
   updateGroupSetting: groups.updateGroupSetting,
+  ...STATUS_HANDLERS,
+  ...NEWSLETTER_HANDLERS,
+  ...COMMUNITY_HANDLERS,
 };
 
 export function runOp(world: SimWorld, instanceId: string, op: string, rawArgs: unknown): unknown {

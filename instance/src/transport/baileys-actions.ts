@@ -16,14 +16,22 @@ import { TransportError, type WhatsAppTransport } from "./port.js";
 
 type Operations = Omit<
   WhatsAppTransport,
-  "start" | "stop" | "status" | "qrCode" | "requestPairCode" | "logout"
+  | "start"
+  | "stop"
+  | "status"
+  | "qrCode"
+  | "requestPairCode"
+  | "logout"
+  | "statusUpdates"
+  | "newsletters"
+  | "communities"
 >;
 
 const HOUR_MS = 3_600_000;
 const MUTE_MS = { "8h": 8 * HOUR_MS, "1w": 168 * HOUR_MS } as const;
 
 /** Baileys fails with Boom errors; their status codes map onto the port's error kinds. */
-async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {

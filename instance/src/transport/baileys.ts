@@ -12,6 +12,7 @@ import type { InstanceLogs } from "../logs.js";
 import { backoffDelay } from "../net/backoff.js";
 import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
+import { createBaileysCommunities } from "./baileys-communities.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
 import {
   disconnectCode,
@@ -28,6 +29,8 @@ import {
   type SessionPhase,
   UnsupportedMessage,
 } from "./baileys-mapping.js";
+import { createBaileysNewsletters } from "./baileys-newsletters.js";
+import { createBaileysStatus } from "./baileys-status.js";
 import { BaileysStore } from "./baileys-store.js";
 import { disconnectReasonOf, type HealthTiming, HealthTracker, reportHealth, watchHealth } from "./health.js";
 import {
@@ -301,5 +304,12 @@ export function createBaileysTransport(options: BaileysTransportOptions): WhatsA
     qrCode: () => session.qrCode(),
     requestPairCode: (phone) => session.requestPairCode(phone),
     logout: () => session.logout(),
+    statusUpdates: createBaileysStatus(
+      () => session.connectedSocket(),
+      session.store,
+      () => session.me(),
+    ),
+    newsletters: createBaileysNewsletters(() => session.connectedSocket(), options.onEvent),
+    communities: createBaileysCommunities(() => session.connectedSocket()),
   };
 }

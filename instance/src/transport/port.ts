@@ -10,6 +10,9 @@ import type {
   UserMeInfo,
 } from "@wsapi/contracts/instance-api";
 import type { SessionHealth } from "@wsapi/contracts/session-health";
+import type { CommunityOperations } from "./community-port.js";
+import type { NewsletterOperations } from "./newsletter-port.js";
+import type { StatusOperations } from "./status-port.js";
 
 export interface TransportStatus {
   /** A live connection to the network exists right now (QR pairing included). */
@@ -129,6 +132,10 @@ export interface WhatsAppTransport {
 
   downloadMedia(mediaId: string): Promise<DownloadedMedia | undefined>;
   rejectCall(callId: string, callerId: string): Promise<void>;
+
+  readonly statusUpdates: StatusOperations;
+  readonly newsletters: NewsletterOperations;
+  readonly communities: CommunityOperations;
 }
 
 export type TransportErrorKind =
