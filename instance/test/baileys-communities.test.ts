@@ -108,6 +108,36 @@ describe("Baileys community mapping", () => {
     ]);
   });
 
+  it("sets the picture as a 640px JPEG and reports WhatsApp's picture id", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+      "base64",
+    );
+    const sent: BinaryNode[] = [];
+    const { socket } = recordingSocket({
+      query: async (node: BinaryNode) => {
+        sent.push(node);
+        return {
+          tag: "iq",
+          attrs: { type: "result" },
+          content: [{ tag: "picture", attrs: { id: "1716004000" } }],
+        };
+      },
+    });
+    const communities = createBaileysCommunities(() => socket);
+    assert.equal(await communities.setPicture(ID, png), "1716004000");
+    const [iq] = sent;
+    assert.deepEqual(iq?.attrs, {
+      to: "@s.whatsapp.net",
+      type: "set",
+      xmlns: "w:profile:picture",
+      target: ID,
+    });
+    const jpeg = (iq!.content as BinaryNode[])[0]!.content as Buffer;
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff], "a JPEG");
+    await assert.rejects(communities.setPicture(ID, Buffer.from("not an image")), { kind: "rejected" });
+  });
+
   it("answers a plain group, an unknown or a foreign community as absent", async () => {
     const plain = recordingSocket({ communityMetadata: async () => ({ ...meta, isCommunity: false }) });
     assert.equal(await createBaileysCommunities(() => plain.socket).get(ID), undefined);

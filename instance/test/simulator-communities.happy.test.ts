@@ -105,6 +105,15 @@ describe("simulated network: communities", () => {
     );
     const info = CommunityInfo.parse(await a.json("GET", `/communities/${communityId}`));
     assert.deepEqual([info.name, info.description, info.isLocked], ["Street", "Our street", true]);
+    const picture = { data: "/9j/4AAQSkZJRgABAQ==" };
+    assert.equal((await b.call("POST", `/communities/${communityId}/picture`, picture)).status, 403);
+    const { pictureId } = await a.json<{ pictureId: string }>(
+      "POST",
+      `/communities/${communityId}/picture`,
+      picture,
+    );
+    const told = await net.waitEvent("cm_b", "chat_picture", (d) => d.id === communityId);
+    assert.equal((told.eventData as { pictureId: string }).pictureId, pictureId);
   });
 
   it("gives admins an invite link, and a new one on reset", async () => {

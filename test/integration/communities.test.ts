@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CommunityInfo, CommunitySubGroup } from "@wsapi/contracts/community-api";
+import { CommunityInfo, CommunitySubGroup, PictureIdResponse } from "@wsapi/contracts/community-api";
 import { CreatedResponse, Identity, InviteLinkResponse } from "@wsapi/contracts/instance-api";
 import { z } from "zod";
 import { startReceiver } from "../support/receiver.js";
@@ -104,6 +104,11 @@ describe("communities through the gateway", () => {
       (await call("comm-a", "PUT", `/communities/${communityId}/participants`, promote)).status,
       204,
     );
+    const picture = await call("comm-a", "POST", `/communities/${communityId}/picture`, {
+      data: "/9j/4AAQSkZJRg==",
+    });
+    assert.equal(picture.status, 200);
+    PictureIdResponse.parse(picture.body);
     const info = CommunityInfo.parse((await call("comm-a", "GET", `/communities/${communityId}`)).body);
     assert.deepEqual([info.name, info.description, info.isLocked], ["Block 7", "Residents of block 7", true]);
     assert.equal(info.participants.find((p) => p.id === jid(PHONE_B))?.isAdmin, true);

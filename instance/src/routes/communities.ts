@@ -38,6 +38,8 @@ export function communityHandlers({ transport }: AppDependencies) {
     setCommunityDescription: (c, { description }) =>
       noContent(c, communities.setDescription(communityOf(c), description)),
     setCommunityLocked: (c, { enabled }) => noContent(c, communities.setLocked(communityOf(c), enabled)),
+    setCommunityPicture: async (c, { data }) =>
+      c.json({ pictureId: await communities.setPicture(communityOf(c), Buffer.from(data, "base64")) }),
     getCommunityParticipants: async (c) => c.json(found(await communities.participants(communityOf(c)))),
     updateCommunityParticipants: (c, { participants, action }) =>
       noContent(c, communities.updateParticipants(communityOf(c), participants, action)),

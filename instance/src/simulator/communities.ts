@@ -188,6 +188,23 @@ export function setCommunityLocked(world: SimWorld, actor: Actor, args: SimOpArg
   });
 }
 
+/** Pictures are not kept: members learn the new picture id, as WhatsApp tells them. */
+export function setCommunityPicture(world: SimWorld, actor: Actor, args: SimOpArgs<"setCommunityPicture">) {
+  const community = editable(world, actor, args.communityId);
+  if (Buffer.from(args.picture, "base64").length === 0)
+    throw new SimError("rejected", "the picture is empty");
+  const pictureId = String(Date.now());
+  community.pictureId = pictureId;
+  for (const phone of community.participants.keys()) {
+    world.net.emit(phone, "chat_picture", {
+      id: community.id,
+      sender: sender(actor.phone, phone),
+      pictureId,
+    });
+  }
+  return pictureId;
+}
+
 export function updateCommunityParticipants(
   world: SimWorld,
   actor: Actor,
@@ -293,6 +310,7 @@ export const COMMUNITY_HANDLERS = {
   setCommunityName,
   setCommunityDescription,
   setCommunityLocked,
+  setCommunityPicture,
   updateCommunityParticipants,
   communityInviteCode,
   communitySubGroups,

@@ -46,6 +46,7 @@ export const COMMUNITY_OPS = {
   setCommunityName: z.object({ communityId: groupId, name: z.string() }),
   setCommunityDescription: z.object({ communityId: groupId, description: z.string() }),
   setCommunityLocked: z.object({ communityId: groupId, locked: z.boolean() }),
+  setCommunityPicture: z.object({ communityId: groupId, picture: z.string() }),
   updateCommunityParticipants: z.object({
     communityId: groupId,
     participants: people,

@@ -42,6 +42,8 @@ export interface SimGroup {
   inviteCode: string;
   /** Set on a community (the parent group): its announcement group. */
   community?: { announcementGroup: string; approvalRequired: boolean } | undefined;
+  /** The current picture's id, once one was set. */
+  pictureId?: string | undefined;
   /** Set on a group linked to a community: the community's JID. */
   linkedParent?: string | undefined;
 }

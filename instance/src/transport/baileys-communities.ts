@@ -3,8 +3,10 @@
 import {
   type BinaryNode,
   type GroupMetadata,
+  generateProfilePicture,
   getBinaryNodeChild,
   getBinaryNodeChildren,
+  S_WHATSAPP_NET,
   type WASocket,
 } from "@whiskeysockets/baileys";
 import {
@@ -54,6 +56,13 @@ export function mapSubGroups(result: BinaryNode): CommunitySubGroup[] {
   });
 }
 
+/** Baileys' updateProfilePicture IQ, whose answer `<picture id=…>` it drops: WSAPI reports that id. */
+export const pictureQuery = (communityId: string, jpeg: Buffer): BinaryNode => ({
+  tag: "iq",
+  attrs: { to: S_WHATSAPP_NET, type: "set", xmlns: "w:profile:picture", target: communityId },
+  content: [{ tag: "picture", attrs: { type: "image" }, content: jpeg }],
+});
+
 /** A read that answers "absent" when WhatsApp says the community is unknown or not ours. */
 async function absentIfMissing<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
   try {
@@ -102,6 +111,16 @@ export function createBaileysCommunities(socket: () => WASocket): CommunityOpera
       ),
     setLocked: (communityId, locked) =>
       guarded(() => socket().communitySettingUpdate(communityId, locked ? "locked" : "unlocked")),
+    setPicture: (communityId, picture) =>
+      guarded(async () => {
+        const { img } = await generateProfilePicture(picture).catch(() => {
+          throw new TransportError("rejected", "the picture is not an image");
+        });
+        const id = getBinaryNodeChild(await socket().query(pictureQuery(communityId, img)), "picture")?.attrs
+          .id;
+        if (!id) throw new TransportError("rejected", "WhatsApp returned no picture id");
+        return id;
+      }),
     updateParticipants: (communityId, participants, action) =>
       guarded(
         async () => void (await socket().communityParticipantsUpdate(communityId, participants, action)),

@@ -4,6 +4,7 @@ import {
   type BinaryNode,
   getBinaryNodeChild,
   getBinaryNodeChildren,
+  S_WHATSAPP_NET,
   type WASocket,
 } from "@whiskeysockets/baileys";
 import type { ContactInfo } from "@wsapi/contracts/instance-api";
@@ -19,7 +20,7 @@ const TEXT_STATUS_STYLE = { backgroundColor: "#FF128C7E", font: 1 } as const;
 
 export const STATUS_PRIVACY_QUERY: BinaryNode = {
   tag: "iq",
-  attrs: { xmlns: "status", to: "s.whatsapp.net", type: "get" },
+  attrs: { xmlns: "status", to: S_WHATSAPP_NET, type: "get" },
   content: [{ tag: "privacy", attrs: {} }],
 };
 

@@ -22,6 +22,8 @@ export interface CommunityOperations {
   setName(communityId: string, name: string): Promise<void>;
   setDescription(communityId: string, description: string): Promise<void>;
   setLocked(communityId: string, locked: boolean): Promise<void>;
+  /** Sets the community's picture (JPEG); returns WhatsApp's picture id. */
+  setPicture(communityId: string, picture: Buffer): Promise<string>;
   updateParticipants(communityId: string, participants: string[], action: ParticipantAction): Promise<void>;
   /** The invite code (a new one when reset). */
   inviteCode(communityId: string, reset: boolean): Promise<string>;

@@ -27,6 +27,8 @@ export function simulatorCommunities(network: SimulatorConnection): CommunityOpe
       done(network.call("setCommunityDescription", { communityId, description }, Done)),
     setLocked: (communityId, locked) =>
       done(network.call("setCommunityLocked", { communityId, locked }, Done)),
+    setPicture: (communityId, picture) =>
+      network.call("setCommunityPicture", { communityId, picture: picture.toString("base64") }, z.string()),
     updateParticipants: (communityId, participants, action) =>
       done(network.call("updateCommunityParticipants", { communityId, participants, action }, Done)),
     inviteCode: (communityId, reset) =>

@@ -91,6 +91,7 @@ export class FakeTransport implements WhatsAppTransport {
     setName: (...args: unknown[]) => this.record("setCommunityName", args, undefined),
     setDescription: (...args: unknown[]) => this.record("setCommunityDescription", args, undefined),
     setLocked: (...args: unknown[]) => this.record("setCommunityLocked", args, undefined),
+    setPicture: (...args: unknown[]) => this.record("setCommunityPicture", args, "1717000000"),
     updateParticipants: (...args: unknown[]) => this.record("updateCommunityParticipants", args, undefined),
     inviteCode: (...args: unknown[]) => this.record("communityInviteCode", args, "AbCdEf123456"),
     subGroups: (...args: unknown[]) => this.record("communitySubGroups", args, undefined),

@@ -162,7 +162,10 @@ export const INSTANCE_OPERATIONS = {
   setCommunityDescription: ready("PUT", "/communities/:communityId/description", {
     request: api.SetGroupDescriptionRequest,
   }),
-  setCommunityPicture: planned("POST", "/communities/:communityId/picture", { success: 200 }),
+  setCommunityPicture: ready("POST", "/communities/:communityId/picture", {
+    request: community.SetCommunityPictureRequest,
+    response: community.PictureIdResponse,
+  }),
   setCommunityLocked: ready("PUT", "/communities/:communityId/settings/locked", {
     request: api.SetBoolRequest,
   }),
