@@ -1,6 +1,8 @@
 // Status updates on the simulated network, through the instance API: the author's contacts see
 // them as the privacy setting allows, media can be downloaded by them only, a revoke reaches them.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { type InstanceClient, pairByQr, simulatorCall } from "./support/instances.js";
 import { jid, startTestNetwork, type TestNetwork } from "./support/network.js";
@@ -77,12 +79,19 @@ describe("simulated network: status updates", () => {
     assert.equal(net.eventsOf("st_c", "message", isStatus(id)).length, 0, "C is not on the list");
   });
 
-  it("honours a blacklist, and revokes a status for the audience that saw it", async () => {
+  it("honours a blacklist, fetches a video by url, and revokes a status for the audience that saw it", async () => {
     const privacy = { type: "blacklist", list: [jid(PHONE_B)] };
     await simulatorCall(net.simulator.url, "PUT", `/v1/phones/${PHONE_A}/status/privacy`, privacy);
-    const video = { data: Buffer.from("\0\0\0\x18ftypmp42").toString("base64"), mimeType: "video/mp4" };
+    const mp4 = Buffer.from("\0\0\0\x18ftypmp42");
+    const server = createServer((_req, res) => res.writeHead(200, { "content-type": "video/mp4" }).end(mp4));
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const video = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/clip.mp4` };
     const { id } = await a.json<{ id: string }>("POST", "/status/video", video, 201);
-    await net.waitEvent("st_c", "message", isStatus(id));
+    server.close();
+    const atC = await net.waitEvent("st_c", "message", isStatus(id));
+    const media = (atC.eventData as { media: { mediaType: string; mimeType: string; fileLength: number } })
+      .media;
+    assert.deepEqual([media.mediaType, media.mimeType, media.fileLength], ["video", "video/mp4", mp4.length]);
     assert.equal((await a.call("POST", `/status/${id}/delete`)).status, 204);
     const deleted = await net.waitEvent("st_c", "message_delete", isStatus(id));
     assert.equal((deleted.eventData as { chatId: string }).chatId, "status@broadcast");

@@ -8,8 +8,8 @@ import { json, stack } from "../support/stack.js";
 import { createTenant, pairInstance, type Tenant } from "../support/tenants.js";
 import { waitFor } from "../support/wait.js";
 
-// Status updates through the gateway on the simulated network: A posts text, an image (base64) and
-// a video (by URL) to its contacts, reads its privacy setting and revokes a post; B, a contact,
+// Status updates through the gateway on the simulated network: A posts text, an image and a video
+// to its contacts, reads its privacy setting and revokes a post; B, a contact,
 // receives each one and the revoke as webhooks.
 const { gateway, simulator } = stack();
 const PHONE_A = `1558${Math.floor(1e6 + Math.random() * 8e6)}`;
@@ -90,7 +90,7 @@ describe("status updates through the gateway", () => {
     const video = await json(
       "POST",
       `${gateway}/status/video`,
-      { url: `${media.url}/clip.mp4` },
+      { data: MP4.toString("base64"), mimeType: "video/mp4" },
       as("status-a"),
     );
     assert.equal(video.status, 201, JSON.stringify(video.body));
@@ -121,6 +121,18 @@ describe("status updates through the gateway", () => {
     const again = await json("POST", `${gateway}/status/${id}/delete`, undefined, as("status-a"));
     assert.equal(again.status, 400);
     assert.equal(again.body.code, "BAD_REQUEST");
+  });
+
+  it("fetches media by url only from public addresses: a loopback url is refused with 400", async () => {
+    const refused = await json(
+      "POST",
+      `${gateway}/status/video`,
+      { url: `${media.url}/clip.mp4` },
+      as("status-a"),
+    );
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.code, "BAD_REQUEST");
+    assert.equal(media.received.length, 0, "the instance never connected");
   });
 
   it("refuses a media status with both or neither of data and url: 400 VALIDATION", async () => {
