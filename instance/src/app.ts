@@ -11,13 +11,16 @@ import type { InstanceLogs } from "./logs.js";
 import type { MediaFetcher } from "./net/media-fetcher.js";
 import { callHandlers } from "./routes/calls.js";
 import { chatHandlers } from "./routes/chats.js";
+import { communityHandlers } from "./routes/communities.js";
 import { contactHandlers } from "./routes/contacts.js";
 import { groupHandlers } from "./routes/groups.js";
 import { mediaHandlers } from "./routes/media.js";
 import { messageActionHandlers } from "./routes/message-actions.js";
 import { messageHandlers } from "./routes/messages.js";
 import { sendQueueHandlers } from "./routes/send-queue.js";
+import { newsletterHandlers } from "./routes/newsletters.js";
 import { sessionHandlers } from "./routes/session.js";
+import { statusHandlers } from "./routes/status.js";
 import { userHandlers } from "./routes/users.js";
 import type { SendQueue } from "./sending/send-queue.js";
 import type { WhatsAppTransport } from "./transport/port.js";
@@ -51,6 +54,9 @@ export function createApp(deps: AppDependencies): Hono {
     ...groupHandlers(deps),
     ...mediaHandlers(deps),
     ...callHandlers(deps),
+    ...statusHandlers(deps),
+    ...newsletterHandlers(deps),
+    ...communityHandlers(deps),
   };
   registerOperations(app, handlers, deps.transport);
 

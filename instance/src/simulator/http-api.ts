@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ProblemError, problemResponse } from "../http/problem.js";
 import { readJsonBody, readParam } from "../http/validate.js";
 import * as directory from "./directory.js";
+import { registerSocialApi } from "./http-social.js";
 import { sendMessage, startCall } from "./messages.js";
 import { userJid } from "./network.js";
 import { SimError, type SimWorld } from "./world.js";
@@ -127,6 +128,8 @@ export function createSimulatorApi(world: SimWorld): Hono {
     world.net.account(phone);
     return c.json({ id: startCall(world, phone, callee, isVideo) }, 201);
   });
+
+  registerSocialApi(app, world, phoneOf);
 
   app.get("/v1/phones/:phone/devices", (c) => c.json(world.net.linkedDevices(phoneOf(c))));
 

@@ -1,11 +1,14 @@
 // Dispatches an instance's requests to the network's behaviour, checking pairing and arguments.
+import { COMMUNITY_HANDLERS } from "./communities.js";
 import * as directory from "./directory.js";
 import * as groupJoins from "./group-joins.js";
 import * as groups from "./groups.js";
 import * as history from "./history.js";
 import * as messages from "./messages.js";
 import * as privacy from "./privacy.js";
+import { NEWSLETTER_HANDLERS } from "./newsletters.js";
 import { SIM_OPS, type SimOp, type SimOpArgs } from "./protocol.js";
+import { STATUS_HANDLERS } from "./status.js";
 import { type Actor, SimError, type SimWorld } from "./world.js";
 
 type Handler<O extends SimOp> = (world: SimWorld, actor: Actor, args: SimOpArgs<O>) => unknown;
@@ -61,6 +64,9 @@ const PAIRED_OPS: { [O in Exclude<SimOp, "pairCode">]: Handler<O> } = {
   groupInviteInfo: groupJoins.groupInviteInfo,
   groupJoinRequests: groupJoins.groupJoinRequests,
   updateGroupJoinRequests: groupJoins.updateGroupJoinRequests,
+  ...STATUS_HANDLERS,
+  ...NEWSLETTER_HANDLERS,
+  ...COMMUNITY_HANDLERS,
 };
 
 export function runOp(world: SimWorld, instanceId: string, op: string, rawArgs: unknown): unknown {

@@ -5,6 +5,7 @@
 import { EventType } from "@wsapi/contracts/events";
 import { MEDIA_KINDS, PRIVACY_SETTINGS, PrivacyValue } from "@wsapi/contracts/instance-api";
 import { z } from "zod";
+import { COMMUNITY_OPS, NEWSLETTER_OPS, STATUS_OPS } from "./protocol-social.js";
 
 export const SIM_SOCKET_PATH = "/v1/socket";
 export const SIM_MAX_FRAME_BYTES = 80 * 1024 * 1024;
@@ -183,6 +184,9 @@ export const SIM_OPS = {
     participants: z.array(jid),
     action: z.enum(["approve", "reject"]),
   }),
+  ...STATUS_OPS,
+  ...NEWSLETTER_OPS,
+  ...COMMUNITY_OPS,
 } as const;
 export type SimOp = keyof typeof SIM_OPS;
 export type SimOpArgs<O extends SimOp> = z.infer<(typeof SIM_OPS)[O]>;

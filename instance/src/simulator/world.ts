@@ -45,6 +45,10 @@ export interface SimGroup {
   requests: Map<string, number>;
   /** Invites sent in direct messages to phones whose privacy refused the add. */
   invites: Map<string, { code: string; inviter: string; expiresAt: number }>;
+  /** Set on a community (the parent group): its announcement group. */
+  community?: { announcementGroup: string; approvalRequired: boolean } | undefined;
+  /** Set on a group linked to a community: the community's JID. */
+  linkedParent?: string | undefined;
 }
 
 export interface SimCall {
@@ -53,6 +57,32 @@ export interface SimCall {
   to: string;
   isVideo: boolean;
   state: "offer" | "rejected" | "ended";
+}
+
+/** A status update: its author and who received it (whom its revoke reaches). */
+export interface SimStatusPost {
+  id: string;
+  from: string;
+  audience: string[];
+  revoked: boolean;
+}
+
+/** Who sees a phone's status updates; no entry means WhatsApp's default, all contacts. */
+export interface SimStatusPrivacy {
+  type: "contacts" | "blacklist" | "whitelist";
+  list: string[];
+}
+
+/** A newsletter (channel): its owner, followers (each with their mute) and invite code. */
+export interface SimNewsletter {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  createdAt: number;
+  inviteCode: string;
+  picture: Buffer | undefined;
+  followers: Map<string, { muted: boolean }>;
 }
 
 interface StoredMedia {
@@ -71,6 +101,9 @@ export class SimWorld {
   readonly messages = new Map<string, SimMessage>();
   readonly groups = new Map<string, SimGroup>();
   readonly calls = new Map<string, SimCall>();
+  readonly statusPosts = new Map<string, SimStatusPost>();
+  readonly statusPrivacy = new Map<string, SimStatusPrivacy>();
+  readonly newsletters = new Map<string, SimNewsletter>();
   private readonly media = new Map<string, StoredMedia>();
   private mediaBytes = 0;
   private readonly pictures = new Map<string, Buffer>();

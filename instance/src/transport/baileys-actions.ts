@@ -17,7 +17,16 @@ import { TransportError, type WhatsAppTransport } from "./port.js";
 
 type Operations = Omit<
   WhatsAppTransport,
-  "start" | "stop" | "status" | "qrCode" | "requestPairCode" | "logout" | keyof CoreOperations
+  | "start"
+  | "stop"
+  | "status"
+  | "qrCode"
+  | "requestPairCode"
+  | "logout"
+  | keyof CoreOperations
+  | "statusUpdates"
+  | "newsletters"
+  | "communities"
 >;
 
 const HOUR_MS = 3_600_000;

@@ -14,6 +14,7 @@ import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
 import { createBaileysCoreOperations } from "./baileys-core-ops.js";
 import { BaileysHistory, ON_DEMAND_SYNC } from "./baileys-history.js";
+import { createBaileysCommunities } from "./baileys-communities.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
 import {
   disconnectCode,
@@ -30,6 +31,8 @@ import {
   type SessionPhase,
   UnsupportedMessage,
 } from "./baileys-mapping.js";
+import { createBaileysNewsletters } from "./baileys-newsletters.js";
+import { createBaileysStatus } from "./baileys-status.js";
 import { BaileysStore } from "./baileys-store.js";
 import { disconnectReasonOf, type HealthTiming, HealthTracker, reportHealth, watchHealth } from "./health.js";
 import {
@@ -314,5 +317,12 @@ export function createBaileysTransport(options: BaileysTransportOptions): WhatsA
     qrCode: () => session.qrCode(),
     requestPairCode: (phone) => session.requestPairCode(phone),
     logout: () => session.logout(),
+    statusUpdates: createBaileysStatus(
+      () => session.connectedSocket(),
+      session.store,
+      () => session.me(),
+    ),
+    newsletters: createBaileysNewsletters(() => session.connectedSocket(), options.onEvent),
+    communities: createBaileysCommunities(() => session.connectedSocket()),
   };
 }

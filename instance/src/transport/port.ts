@@ -16,6 +16,9 @@ import type {
   UserMeInfo,
 } from "@wsapi/contracts/instance-api";
 import type { SessionHealth } from "@wsapi/contracts/session-health";
+import type { CommunityOperations } from "./community-port.js";
+import type { NewsletterOperations } from "./newsletter-port.js";
+import type { StatusOperations } from "./status-port.js";
 
 export interface TransportStatus {
   /** A live connection to the network exists right now (QR pairing included). */
@@ -177,6 +180,9 @@ export interface WhatsAppTransport {
     participants: string[],
     action: "approve" | "reject",
   ): Promise<void>;
+  readonly statusUpdates: StatusOperations;
+  readonly newsletters: NewsletterOperations;
+  readonly communities: CommunityOperations;
 }
 
 export type TransportErrorKind =

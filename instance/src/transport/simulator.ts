@@ -32,7 +32,10 @@ import type {
   TransportStatus,
   WhatsAppTransport,
 } from "./port.js";
+import { simulatorCommunities } from "./simulator-communities.js";
 import { SimulatorConnection, type SimulatorConnectionOptions } from "./simulator-connection.js";
+import { simulatorNewsletters } from "./simulator-newsletters.js";
+import { simulatorStatus } from "./simulator-status.js";
 
 export type SimulatorTransportOptions = SimulatorConnectionOptions;
 
@@ -42,8 +45,15 @@ const Done = z.unknown();
 export class SimulatorTransport implements WhatsAppTransport {
   private readonly network: SimulatorConnection;
 
+  readonly statusUpdates;
+  readonly newsletters;
+  readonly communities;
+
   constructor(options: SimulatorTransportOptions) {
     this.network = new SimulatorConnection(options);
+    this.statusUpdates = simulatorStatus(this.network);
+    this.newsletters = simulatorNewsletters(this.network);
+    this.communities = simulatorCommunities(this.network);
   }
 
   start = () => this.network.open();

@@ -85,4 +85,35 @@ export class FakeTransport implements WhatsAppTransport {
   groupInviteInfo = (...args: unknown[]) => this.record("groupInviteInfo", args, undefined);
   groupJoinRequests = (...args: unknown[]) => this.record("groupJoinRequests", args, []);
   updateGroupJoinRequests = (...args: unknown[]) => this.record("updateGroupJoinRequests", args, undefined);
+  statusUpdates = {
+    privacy: () =>
+      this.record("statusPrivacy", [], [{ type: "contacts" as const, list: [], isDefault: true }]),
+    post: (...args: unknown[]) => this.record("postStatus", args, "3EB0FAKE0000000004"),
+    revoke: (...args: unknown[]) => this.record("revokeStatus", args, undefined),
+  };
+  newsletters = {
+    list: () => this.record("listNewsletters", [], []),
+    create: (...args: unknown[]) => this.record("createNewsletter", args, "120363000000000002@newsletter"),
+    get: (...args: unknown[]) => this.record("getNewsletter", args, undefined),
+    byInviteCode: (...args: unknown[]) => this.record("newsletterByInvite", args, undefined),
+    setSubscribed: (...args: unknown[]) => this.record("setNewsletterSubscribed", args, undefined),
+    setMuted: (...args: unknown[]) => this.record("setNewsletterMuted", args, undefined),
+  };
+  communities = {
+    list: () => this.record("listCommunities", [], []),
+    create: (...args: unknown[]) => this.record("createCommunity", args, "120363000000000003@g.us"),
+    get: (...args: unknown[]) => this.record("getCommunity", args, undefined),
+    participants: (...args: unknown[]) => this.record("communityParticipants", args, undefined),
+    leave: (...args: unknown[]) => this.record("leaveCommunity", args, undefined),
+    setName: (...args: unknown[]) => this.record("setCommunityName", args, undefined),
+    setDescription: (...args: unknown[]) => this.record("setCommunityDescription", args, undefined),
+    setLocked: (...args: unknown[]) => this.record("setCommunityLocked", args, undefined),
+    setPicture: (...args: unknown[]) => this.record("setCommunityPicture", args, "1717000000"),
+    updateParticipants: (...args: unknown[]) => this.record("updateCommunityParticipants", args, undefined),
+    inviteCode: (...args: unknown[]) => this.record("communityInviteCode", args, "AbCdEf123456"),
+    subGroups: (...args: unknown[]) => this.record("communitySubGroups", args, undefined),
+    createGroup: (...args: unknown[]) => this.record("createCommunityGroup", args, "120363000000000004@g.us"),
+    linkGroup: (...args: unknown[]) => this.record("linkCommunityGroup", args, undefined),
+    unlinkGroup: (...args: unknown[]) => this.record("unlinkCommunityGroup", args, undefined),
+  };
 }

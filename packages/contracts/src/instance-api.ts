@@ -34,7 +34,7 @@ const sendCommon = {
 
 export const SendTextRequest = z.object({ ...sendCommon, text: z.string().min(1).max(TEXT_MAX_CHARS) });
 
-const mediaSource = {
+export const mediaSource = {
   data: base64Data.max(MEDIA_BODY_MAX_BYTES).optional(),
   url: httpUrl.optional(),
   mimeType: z
@@ -42,9 +42,9 @@ const mediaSource = {
     .regex(/^[\w.+-]+\/[\w.+-]+(;.{0,120})?$/, "must be a MIME type")
     .optional(),
 };
-const exactlyOneSource = (body: { data?: string | undefined; url?: string | undefined }) =>
+export const exactlyOneSource = (body: { data?: string | undefined; url?: string | undefined }) =>
   (body.data === undefined) !== (body.url === undefined);
-const sourceError = { error: "exactly one of data or url is required", path: ["data"] };
+export const sourceError = { error: "exactly one of data or url is required", path: ["data"] };
 
 export const SendMediaRequest = z
   .object({

@@ -4,8 +4,11 @@
 // tenant tests iterate it. Planned entries are published operations not served yet: the gateway
 // answers them 501 NOT_IMPLEMENTED; implementing one means flipping it and adding its handler.
 import { z } from "zod";
+import * as community from "./community-api.js";
 import * as api from "./instance-api.js";
 import { SendQueueCancelled, SendQueueStatus } from "./pacing.js";
+import * as newsletter from "./newsletter-api.js";
+import * as status from "./status-api.js";
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
 /** `gateway`: served by the gateway itself (never forwarded to the instance); our extension. */
@@ -174,25 +177,46 @@ export const INSTANCE_OPERATIONS = {
   }),
   updateGroupRequests: ready("PUT", "/groups/:groupId/requests", { request: api.UpdateRequestsRequest }),
 
-  listCommunities: planned("GET", "/communities", { success: 200 }),
-  createCommunity: planned("POST", "/communities", { success: 201 }),
-  getCommunity: planned("GET", "/communities/:communityId", { success: 200, ...notFound }),
-  leaveCommunity: planned("POST", "/communities/:communityId/leave"),
-  setCommunityName: planned("PUT", "/communities/:communityId/name"),
-  setCommunityDescription: planned("PUT", "/communities/:communityId/description"),
-  setCommunityPicture: planned("POST", "/communities/:communityId/picture", { success: 200 }),
-  setCommunityLocked: planned("PUT", "/communities/:communityId/settings/locked"),
-  getCommunityParticipants: planned("GET", "/communities/:communityId/participants", {
-    success: 200,
+  listCommunities: ready("GET", "/communities", { response: z.array(community.CommunityInfo) }),
+  createCommunity: ready("POST", "/communities", { request: community.CreateCommunityRequest, ...created }),
+  getCommunity: ready("GET", "/communities/:communityId", { response: community.CommunityInfo, ...notFound }),
+  leaveCommunity: ready("POST", "/communities/:communityId/leave"),
+  setCommunityName: ready("PUT", "/communities/:communityId/name", { request: api.SetGroupNameRequest }),
+  setCommunityDescription: ready("PUT", "/communities/:communityId/description", {
+    request: api.SetGroupDescriptionRequest,
+  }),
+  setCommunityPicture: ready("POST", "/communities/:communityId/picture", {
+    request: community.SetCommunityPictureRequest,
+    response: community.PictureIdResponse,
+  }),
+  setCommunityLocked: ready("PUT", "/communities/:communityId/settings/locked", {
+    request: api.SetBoolRequest,
+  }),
+  getCommunityParticipants: ready("GET", "/communities/:communityId/participants", {
+    response: z.array(api.Identity),
     ...notFound,
   }),
-  updateCommunityParticipants: planned("PUT", "/communities/:communityId/participants"),
-  getCommunityInviteLink: planned("GET", "/communities/:communityId/invite-link", { success: 200 }),
-  resetCommunityInviteLink: planned("POST", "/communities/:communityId/invite-link/reset", { success: 200 }),
-  getCommunitySubGroups: planned("GET", "/communities/:communityId/groups", { success: 200, ...notFound }),
-  createCommunityGroup: planned("POST", "/communities/:communityId/groups", { success: 201 }),
-  linkGroupToCommunity: planned("POST", "/communities/:communityId/groups/link"),
-  unlinkCommunityGroup: planned("DELETE", "/communities/:communityId/groups/:groupId"),
+  updateCommunityParticipants: ready("PUT", "/communities/:communityId/participants", {
+    request: api.UpdateParticipantsRequest,
+  }),
+  getCommunityInviteLink: ready("GET", "/communities/:communityId/invite-link", {
+    response: api.InviteLinkResponse,
+  }),
+  resetCommunityInviteLink: ready("POST", "/communities/:communityId/invite-link/reset", {
+    response: api.InviteLinkResponse,
+  }),
+  getCommunitySubGroups: ready("GET", "/communities/:communityId/groups", {
+    response: z.array(community.CommunitySubGroup),
+    ...notFound,
+  }),
+  createCommunityGroup: ready("POST", "/communities/:communityId/groups", {
+    request: community.CreateCommunityGroupRequest,
+    ...created,
+  }),
+  linkGroupToCommunity: ready("POST", "/communities/:communityId/groups/link", {
+    request: community.LinkGroupRequest,
+  }),
+  unlinkCommunityGroup: ready("DELETE", "/communities/:communityId/groups/:groupId"),
 
   listContacts: ready("GET", "/contacts", { response: z.array(api.ContactInfo) }),
   createContact: ready("POST", "/contacts", { request: api.CreateContactRequest }),
@@ -247,18 +271,39 @@ export const INSTANCE_OPERATIONS = {
 
   rejectCall: ready("POST", "/calls/:callId/reject", { request: api.RejectCallRequest }),
 
-  listNewsletters: planned("GET", "/newsletters", { success: 200 }),
-  createNewsletter: planned("POST", "/newsletters", { success: 201 }),
-  getNewsletterByInviteCode: planned("GET", "/newsletters/invite/:code", { success: 200, ...notFound }),
-  getNewsletter: planned("GET", "/newsletters/:newsletterId", { success: 200, ...notFound }),
-  setNewsletterSubscription: planned("PUT", "/newsletters/:newsletterId/subscription"),
-  toggleMuteNewsletter: planned("PUT", "/newsletters/:newsletterId/mute"),
+  listNewsletters: ready("GET", "/newsletters", { response: z.array(newsletter.NewsletterInfo) }),
+  createNewsletter: ready("POST", "/newsletters", {
+    request: newsletter.CreateNewsletterRequest,
+    ...created,
+  }),
+  getNewsletterByInviteCode: ready("GET", "/newsletters/invite/:code", {
+    response: newsletter.NewsletterInfo,
+    ...notFound,
+  }),
+  getNewsletter: ready("GET", "/newsletters/:newsletterId", {
+    response: newsletter.NewsletterInfo,
+    ...notFound,
+  }),
+  setNewsletterSubscription: ready("PUT", "/newsletters/:newsletterId/subscription", {
+    request: newsletter.SetSubscriptionRequest,
+  }),
+  toggleMuteNewsletter: ready("PUT", "/newsletters/:newsletterId/mute", {
+    request: newsletter.ToggleMuteNewsletterRequest,
+  }),
 
-  getStatusPrivacy: planned("GET", "/status/privacy", { success: 200 }),
-  postTextStatus: planned("POST", "/status/text", { success: 201 }),
-  postImageStatus: planned("POST", "/status/image", { success: 201 }),
-  postVideoStatus: planned("POST", "/status/video", { success: 201 }),
-  deleteStatus: planned("POST", "/status/:messageId/delete"),
+  getStatusPrivacy: ready("GET", "/status/privacy", { response: z.array(status.StatusPrivacy) }),
+  postTextStatus: ready("POST", "/status/text", { request: status.PostTextStatusRequest, ...created }),
+  postImageStatus: ready("POST", "/status/image", {
+    request: status.PostMediaStatusRequest,
+    ...created,
+    maxBytes: api.MEDIA_BODY_MAX_BYTES,
+  }),
+  postVideoStatus: ready("POST", "/status/video", {
+    request: status.PostMediaStatusRequest,
+    ...created,
+    maxBytes: api.MEDIA_BODY_MAX_BYTES,
+  }),
+  deleteStatus: ready("POST", "/status/:messageId/delete"),
 } as const;
 
 export type OperationId = keyof typeof INSTANCE_OPERATIONS;

@@ -31,7 +31,7 @@ describe("route table", () => {
       ["streamEvents"],
       "served by the gateway",
     );
-    assert.equal(IMPLEMENTED_ROUTES.length, 76);
+    assert.equal(IMPLEMENTED_ROUTES.length, 103);
   });
 
   it("orders literal segments before parameters wherever two paths can match the same URL", () => {
@@ -53,7 +53,9 @@ describe("route table", () => {
       const label = route.operationId;
       if (route.paired) assert.ok(route.errors.includes(409), `${label}: paired routes answer 409`);
       assert.ok(!(route.method === "GET" && route.request), `${label}: GET takes no body`);
-      const media = /^\/messages\/(image|video|audio|voice|document|sticker)$/.test(route.path);
+      const media = /^\/(messages\/(image|video|audio|voice|document|sticker)|status\/(image|video))$/.test(
+        route.path,
+      );
       assert.equal(route.maxBytes, media ? MEDIA_BODY_MAX_BYTES : SMALL_BODY_MAX_BYTES, label);
       if (route.state === "implemented") assert.equal(route.success === 204, !route.response, label);
     }
