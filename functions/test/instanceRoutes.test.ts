@@ -1,6 +1,5 @@
 // The gateway serves the route table: implemented operations are forwarded (with the request id the
-// instance puts in its problems), planned ones answer 501 NOT_IMPLEMENTED without reaching the
-// instance, and a literal path is never taken by a parameter (GET /contacts/blocklist).
+// instance puts in its problems), and a literal path is never taken by a parameter (GET /contacts/blocklist).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Problem, problemBody } from "@wsapi/contracts/problems";
@@ -30,22 +29,6 @@ async function gateway(answer: (url: string, headers: Record<string, string>) =>
 const noContent = () => new Response(null, { status: 204 });
 
 describe("gateway routes from the route table", () => {
-  it("answers a planned operation 501 NOT_IMPLEMENTED with code and request id, never forwarding it", async () => {
-    const { call, forwarded } = await gateway(noContent);
-    for (const [method, path] of [
-      ["GET", "/communities"],
-      ["GET", "/newsletters"],
-      ["GET", "/status/privacy"],
-    ] as const) {
-      const response = await call(method, path);
-      assert.equal(response.status, 501, `${method} ${path}`);
-      const problem = Problem.parse(await response.json());
-      assert.equal(problem.code, "NOT_IMPLEMENTED");
-      assert.equal(problem.requestId, response.headers.get("x-request-id"));
-    }
-    assert.deepEqual(forwarded, []);
-  });
-
   it("forwards the presence subscription the instance serves", async () => {
     const { call, forwarded } = await gateway(noContent);
     const response = await call("PUT", "/chats/15551234567@s.whatsapp.net/presence/subscribe");

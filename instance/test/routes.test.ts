@@ -1,5 +1,5 @@
 // The instance serves exactly the route table's implemented operations, registered in the table's
-// order (literal segments before parameters); planned operations are not registered here.
+// order (literal segments before parameters); the gateway's own operations are not registered here.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { IMPLEMENTED_ROUTES } from "@wsapi/contracts/routes";

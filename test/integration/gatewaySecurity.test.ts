@@ -6,8 +6,8 @@ import { json, stack } from "../support/stack.js";
 import { createTenant, setAccountStatus, type Tenant } from "../support/tenants.js";
 import { waitFor } from "../support/wait.js";
 
-// The shared security cases, run for every route the gateway serves (the route table's planned
-// operations too: they check key and instance before answering 501), so a new route cannot skip them.
+// The shared security cases, run for every route the gateway serves (the route table's, the
+// gateway's own event stream included), so a new route cannot skip them.
 const { gateway } = stack();
 
 const SAMPLE_PARAMS: Record<string, string> = {

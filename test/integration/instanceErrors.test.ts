@@ -1,6 +1,5 @@
 // One API, one dialect: an error the instance answers reaches the caller through the gateway as the
-// platform's problem, with a code of the one vocabulary and the gateway's request id; a planned
-// operation answers 501 NOT_IMPLEMENTED the same way.
+// platform's problem, with a code of the one vocabulary and the gateway's request id.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { Problem } from "@wsapi/contracts/problems";
@@ -25,7 +24,6 @@ describe("errors through the gateway", () => {
     ["GET", "/chats", 409, "NOT_PAIRED"],
     ["PUT", "/chats/15551234567@s.whatsapp.net/presence/subscribe", 409, "NOT_PAIRED"],
     ["GET", "/session/pair-code/12ab", 400, "VALIDATION"],
-    ["GET", "/newsletters", 501, "NOT_IMPLEMENTED"],
   ] as const) {
     it(`${method} ${path} on an unpaired instance: ${status} ${code} with the request id`, async () => {
       const response = await call(method, path);

@@ -82,5 +82,5 @@ export function problemIssue(answer: FuzzAnswer): string | undefined {
 }
 
 export { DASHBOARD_ROUTES, GATEWAY_ACCOUNT_PATHS } from "./appRoutes.js";
-/** The implemented operations of the route table (planned ones answer 501 by design). */
+/** The operations the instance serves (the gateway's own event stream is left out: it streams). */
 export { IMPLEMENTED_ROUTES };

@@ -113,6 +113,9 @@ export function createCommunity(world: SimWorld, actor: Actor, args: SimOpArgs<"
     joinApproval: args.approvalRequired,
     onlyAdminAdd: true,
     inviteCode: inviteCode(),
+    pictureId: undefined,
+    requests: new Map(),
+    invites: new Map(),
   });
   const community = base(newGroupId());
   const announcement = { ...base(newGroupId()), announce: true, linkedParent: community.id };

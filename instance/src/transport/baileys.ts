@@ -12,9 +12,9 @@ import type { InstanceLogs } from "../logs.js";
 import { backoffDelay } from "../net/backoff.js";
 import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
+import { createBaileysCommunities } from "./baileys-communities.js";
 import { createBaileysCoreOperations } from "./baileys-core-ops.js";
 import { BaileysHistory, ON_DEMAND_SYNC } from "./baileys-history.js";
-import { createBaileysCommunities } from "./baileys-communities.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
 import {
   disconnectCode,

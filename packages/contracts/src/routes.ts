@@ -1,18 +1,18 @@
 // The one route table of WSAPI's instance API: every published instance operation once, keyed by
-// WSAPI's operationId, plus our extension operations (marked `extension`, keyed by our own ids). The gateway registers and validates from it, the instance registers one
-// handler per implemented entry, /openapi.json is generated from it, and the security, fuzz and
-// tenant tests iterate it. Planned entries are published operations not served yet: the gateway
-// answers them 501 NOT_IMPLEMENTED; implementing one means flipping it and adding its handler.
+// WSAPI's operationId, plus our extension operations (marked `extension`, keyed by our own ids). The
+// gateway registers and validates from it, the instance registers one handler per implemented entry
+// (a `gateway` entry is served by the gateway itself), /openapi.json is generated from it, and the
+// security, fuzz and tenant tests iterate it.
 import { z } from "zod";
 import * as community from "./community-api.js";
 import * as api from "./instance-api.js";
-import { SendQueueCancelled, SendQueueStatus } from "./pacing.js";
 import * as newsletter from "./newsletter-api.js";
+import { SendQueueCancelled, SendQueueStatus } from "./pacing.js";
 import * as status from "./status-api.js";
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "DELETE";
 /** `gateway`: served by the gateway itself (never forwarded to the instance); our extension. */
-export type RouteState = "implemented" | "planned" | "gateway";
+export type RouteState = "implemented" | "gateway";
 /** A response that is not JSON: its media type. */
 export type BinaryResponse = { binary: "image/png" | "application/octet-stream" | "text/event-stream" };
 
@@ -76,11 +76,6 @@ const ready = <R extends z.ZodType | undefined = undefined>(
   path: string,
   options?: Options<R>,
 ) => route("implemented", method, path, options);
-const planned = <R extends z.ZodType | undefined = undefined>(
-  method: RouteMethod,
-  path: string,
-  options?: Options<R>,
-) => route("planned", method, path, options);
 
 const created = { response: api.CreatedResponse, success: 201 } as const;
 const send = <R extends z.ZodType>(kind: api.MediaKind, request: R) =>

@@ -27,12 +27,6 @@ async function resolveInstance(c: Context, deps: ApiDeps, running = true) {
 
 async function forward(c: Context, deps: ApiDeps, route: InstanceRoute) {
   const instance = await resolveInstance(c, deps);
-  if (route.state === "planned") {
-    throw new ApiError(
-      "NOT_IMPLEMENTED",
-      `${route.method} ${route.path} is planned but not implemented yet.`,
-    );
-  }
   let body: Uint8Array | undefined;
   if (route.request) {
     await parseJsonBody(c, route.request, route.maxBytes);
@@ -58,7 +52,7 @@ const GATEWAY_HANDLERS: Record<string, (c: Context, deps: ApiDeps, instance: Ins
 
 /**
  * Registers every WSAPI instance operation of the route table, in its order (literal segments before
- * parameters): key, rate limit, instance, then 501 for a planned one, else body validation and forward;
+ * parameters): key, rate limit, instance, then body validation and forward;
  * a gateway operation runs its handler here.
  */
 export function registerInstanceProxy(app: Hono, deps: ApiDeps) {

@@ -5,8 +5,7 @@ import { ACCOUNT_ROUTES, type AccountRoute } from "./accountRoutes.js";
 
 // OpenAPI 3.1 generated from the route tables (the instance API's and the account API's,
 // http/api/accountRoutes.ts) and the zod schemas the gateway validates with, so the document cannot
-// drift from the code. Planned operations are listed, marked `x-wsapi-planned`, with the 501 they
-// answer; our extension operations are marked `x-wsapi-extension`.
+// drift from the code. Our extension operations are marked `x-wsapi-extension`.
 type Operation = Record<string, unknown>;
 
 const problem = {
@@ -94,19 +93,13 @@ function operation(
 }
 
 function instanceOperation(route: InstanceRoute): Operation {
-  const planned = route.state === "planned";
   const op = operation(route.path, {
     operationId: route.operationId,
     ...(route.request ? { body: route.request } : {}),
     tag: route.path.split("/")[1] ?? "instance",
     instance: true,
     success: route.success,
-    errors: [
-      ...route.errors,
-      ...PLATFORM_ERRORS,
-      ...(route.request ? BODY_ERRORS : []),
-      ...(planned ? [501] : []),
-    ],
+    errors: [...route.errors, ...PLATFORM_ERRORS, ...(route.request ? BODY_ERRORS : [])],
     response: route.response,
   });
   // Calls that change things take an Idempotency-Key (our extension, core/idempotency.ts).
@@ -137,12 +130,7 @@ function instanceOperation(route: InstanceRoute): Operation {
         : {}),
     };
   }
-  if (!planned) return withKey;
-  return {
-    ...withKey,
-    "x-wsapi-planned": true,
-    description: "Planned: answers 501 NOT_IMPLEMENTED for now.",
-  };
+  return withKey;
 }
 
 function accountOperation(route: AccountRoute & { operationId: string }): Operation {
@@ -203,7 +191,7 @@ export function buildOpenApi(serverUrl: string) {
               description:
                 "The one error vocabulary (@wsapi/contracts/problems), the instance's errors included. " +
                 "EMAIL_NOT_VERIFIED (403): POST /account/instances before the account's email address " +
-                "is verified. NOT_IMPLEMENTED (501): a planned operation (x-wsapi-planned).",
+                "is verified. NOT_IMPLEMENTED (501): an operation the instance's WhatsApp client cannot perform.",
             },
             requestId: { type: "string" },
           },
