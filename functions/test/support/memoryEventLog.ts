@@ -1,9 +1,10 @@
+import { entryIdOf } from "../../src/core/eventLog.js";
 import type { EventLogEntry, EventLogStore } from "../../src/core/ports/eventLog.js";
 
 /** The event log in memory, with the Firestore adapter's semantics (create-if-absent, seq order). */
 export function memoryEventLog() {
   const entries = new Map<string, EventLogEntry>();
-  const key = (stream: string, eventId: string) => `${stream}_${eventId}`;
+  const key = entryIdOf;
   const ofStream = (stream: string) =>
     [...entries.values()].filter((entry) => entry.stream === stream).sort((a, b) => a.seq - b.seq);
   const store: EventLogStore = {

@@ -63,8 +63,9 @@ export function firestoreEventLogStore(db: Firestore): EventLogStore {
     async hold(stream, eventId, until) {
       const snapshot = await doc(stream, eventId).get();
       if (!snapshot.exists) return;
-      const retainUntil = Number(snapshot.get("retainUntil"));
-      const expireAt = Math.max(retainUntil, until ?? 0);
+      const expireAt = Math.max(Number(snapshot.get("retainUntil")), until ?? 0);
+      // Most holds end inside the retention (24 h by default, as the payload grace): nothing to write.
+      if (toMillis(snapshot.get("expireAt")) === expireAt) return;
       await updateIfExists(doc(stream, eventId), { expireAt: Timestamp.fromMillis(expireAt) });
     },
 
