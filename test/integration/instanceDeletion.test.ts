@@ -52,7 +52,16 @@ describe("deleting an instance", () => {
       logged.docs.some((doc) => doc.get("accountId") === tenant.user.uid),
       "its events are in the event log",
     );
-    const state = await adminDb().collection("sessionStates").doc(runtimeId).get();
+    // The instance saves its session state 1.5 s after the last change (debounced), which may be after
+    // the deliveries above exist.
+    const state = await waitFor(
+      () => adminDb().collection("sessionStates").doc(runtimeId).get(),
+      "session state",
+      {
+        until: (snapshot) => snapshot.exists,
+        timeoutMs: 15_000,
+      },
+    );
     assert.ok(state.exists, "the paired instance stored its session state");
   });
 
