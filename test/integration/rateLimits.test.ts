@@ -45,25 +45,34 @@ function answer(headers: Record<string, string>) {
       status: response.status,
       headers: response.headers,
       body: (await response.json()) as Record<string, unknown>,
+      at: Date.now(),
     }),
-    () => ({ status: LOST, headers: new Headers(), body: {} as Record<string, unknown> }),
+    () => ({ status: LOST, headers: new Headers(), body: {} as Record<string, unknown>, at: Date.now() }),
   );
 }
 
 describe("global rate limits (shared store)", () => {
-  it("a plan of 120/min: of 400 calls sent 25 at a time, at most 180 answer 200", async () => {
+  it("a plan of 120/min: of 400 calls sent 25 at a time, at most 180 answer 200 within one window", async () => {
     const user = await signUpAndSignIn("rate120");
     await setPlan(user.uid, { id: "rate-120", instanceLimit: 1, requestsPerMinute: 120 });
     const accountKey = await accountKeyOf(user);
     const headers = { "x-api-key": accountKey, "x-forwarded-for": "198.51.100.120" };
+    const started = Date.now();
     const responses = await inBatches(400, 25, () => answer(headers));
     const statuses = responses.map((r) => r.status);
     const ok = count(statuses, 200);
     const lost = count(statuses, LOST);
+    // The plan's window is fixed: 60 s from the account's first counted call, which came after
+    // `started`. A call answered within 60 s of `started` was counted inside that first window, so
+    // those are bounded whatever the machine's speed; a slow run that outlasts the window may serve a
+    // second allowance afterwards (CI once saw 240 of 400 in a run of more than a minute).
+    const firstWindow = responses.filter((r) => r.status === 200 && r.at - started < 60_000).length;
+    const seconds = Math.round((Date.now() - started) / 1000);
     console.log(
-      `plan 120/min: ${ok} of 400 answered 200, ${count(statuses, 429)} answered 429, ${lost} lost`,
+      `plan 120/min: ${ok} of 400 answered 200 (${firstWindow} in the first window), ${count(statuses, 429)} answered 429, ${lost} lost, ${seconds} s`,
     );
-    assert.ok(ok <= 180, `${ok} calls answered 200`);
+    assert.ok(firstWindow <= 180, `${firstWindow} calls answered 200 within the first window`);
+    assert.ok(ok <= 120 * (Math.floor(seconds / 60) + 1) + 60, `${ok} calls answered 200 in ${seconds} s`);
     assert.ok(ok >= 100, `the plan's own allowance is served (${ok})`);
     assert.ok(lost <= 8, `${lost} calls never answered`);
     assert.equal(ok + count(statuses, 429) + lost, 400, statuses.join(","));
