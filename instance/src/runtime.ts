@@ -12,6 +12,7 @@ import { EventOutbox, type OutboxOptions } from "./events/outbox.js";
 import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/session-state.js";
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
+import { startInstanceMetrics } from "./metrics.js";
 import { createMediaFetcher } from "./net/media-fetcher.js";
 import { SendQueue, type SendQueueOptions } from "./sending/send-queue.js";
 import { deriveSendSpoolKey, SendSpool } from "./sending/send-spool.js";
@@ -82,6 +83,15 @@ export async function startInstance(
     ...options.sendQueue,
   });
   sendQueue.start();
+  const metrics = config.metricsIntervalMs
+    ? await startInstanceMetrics({
+        controlUrl: config.controlUrl,
+        token: () => control.token(),
+        exportIntervalMs: config.metricsIntervalMs,
+        transport,
+        sendQueue,
+      })
+    : undefined;
   const app = createApp({
     instanceId: config.instanceId,
     gatewayKey,
@@ -113,6 +123,7 @@ export async function startInstance(
       await session.flush().catch(() => {});
       session.stop();
       outbox.stop();
+      await metrics?.shutdown().catch(() => {});
     },
   };
 }

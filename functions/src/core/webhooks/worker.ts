@@ -4,8 +4,10 @@ import type { Clock } from "../ports/clock.js";
 import type { EventLogStore } from "../ports/eventLog.js";
 import type { InstanceStore } from "../ports/instances.js";
 import type { KeyRing } from "../ports/keyRing.js";
+import type { Metrics } from "../ports/metrics.js";
 import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
 import {
+  type AttemptRecord,
   alreadyRecorded,
   DeliveryPayload,
   type DeliveryRecord,
@@ -39,6 +41,7 @@ export interface WorkerDeps {
   sleep: (ms: number) => Promise<void>;
   /** False for a suspended (or deleted) account; cached for a few seconds, as in event ingest. */
   accountActive(accountId: string): Promise<boolean>;
+  metrics?: Pick<Metrics, "webhookAttempt">;
 }
 
 export const SUSPENDED_REASON = "The account is suspended, so this delivery was not attempted.";
@@ -142,6 +145,12 @@ async function openPayload(deps: WorkerDeps, ref: DeliveryRef) {
   }
 }
 
+function recordAttemptMetric(deps: WorkerDeps, record: DeliveryRecord, attempt: AttemptRecord) {
+  if (attempt.succeeded)
+    return deps.metrics?.webhookAttempt("delivered", (deps.clock.now() - record.createdAt) / 1000);
+  deps.metrics?.webhookAttempt(attempt.state === "pending" ? "retry" : attempt.state);
+}
+
 export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promise<void> {
   const parsed = DeliveryTask.safeParse(data);
   if (!parsed.success) return deps.logs.taskRejected("malformed delivery task");
@@ -210,6 +219,7 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
   );
   if (!decision) return deps.logs.deliverySkipped(ref, "attempt recorded by a concurrent run");
   deps.logs.deliveryAttempted(ref, decision.attempt, decision.attempt.state);
+  recordAttemptMetric(deps, record, decision.attempt);
   const updated = { ...record, ...decision.patch };
   if (decision.disableEndpoint) await disableEndpoint(deps, updated);
   await followUps(deps, task, updated);
