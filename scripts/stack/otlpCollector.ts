@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 
 // The local stack's metrics collector: a loopback OTLP/HTTP receiver (POST /v1/metrics, JSON
 // encoding, as the functions and the metrics relay send to Cloud Monitoring's Telemetry API in
@@ -92,7 +93,15 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-export async function startOtlpCollector(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+export interface OtlpCollector {
+  url: string;
+  /** Points of every series received so far. */
+  points(): CollectedPoint[];
+  stop(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1:`port` (0: any free port). */
+export async function startOtlpCollector(port: number): Promise<OtlpCollector> {
   const series = new Map<string, CollectedPoint>();
   const send = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { "content-type": "application/json" });
@@ -121,7 +130,8 @@ export async function startOtlpCollector(port: number): Promise<{ url: string; s
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    points: () => [...series.values()],
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

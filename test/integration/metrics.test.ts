@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { METRICS } from "../../packages/contracts/src/metrics.js";
+import { METRICS } from "@wsapi/contracts/metrics";
 import type { CollectedPoint } from "../../scripts/stack/otlpCollector.js";
 import { json, stack } from "../support/stack.js";
 import { createTenant, type Tenant } from "../support/tenants.js";
