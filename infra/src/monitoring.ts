@@ -2,14 +2,12 @@ import * as gcp from "@pulumi/gcp";
 import { METRIC_LABELS, METRICS } from "@wsapi/contracts/metrics";
 import type { InfraConfig } from "./config.ts";
 
-// Operator metrics reach Cloud Monitoring through the Telemetry API (OTLP), which stores them as
+// Operator metrics reach Cloud Monitoring through the Telemetry API (OTLP; telemetry.googleapis.com,
+// enabled with the other APIs in infra/README.md step 3), which stores them as
 // Prometheus series (monitored resource prometheus_target), so dashboards and alerts are PromQL.
 // Names follow OpenTelemetry's Prometheus translation: a monotonic sum gains `_total`, a histogram
 // is read through `_bucket`, `_sum` and `_count`; our names already end in their unit. Cloud Tasks'
 // queue depth is Google's own metric, read through PromQL's name for it.
-
-/** The API the functions and the metrics relay export to. */
-export const TELEMETRY_API = "telemetry.googleapis.com";
 
 const counter = (name: string) => `${name}_total`;
 const { fn, route, status, outcome } = METRIC_LABELS;
@@ -87,11 +85,6 @@ export function dashboardJson(): string {
 }
 
 export function buildMonitoring(config: InfraConfig) {
-  const telemetryApi = new gcp.projects.Service("telemetry-api", {
-    project: config.project,
-    service: TELEMETRY_API,
-    disableOnDestroy: false,
-  });
   const channels = config.alertEmails.map(
     (email, index) =>
       new gcp.monitoring.NotificationChannel(`alert-email-${index}`, {
@@ -126,5 +119,5 @@ export function buildMonitoring(config: InfraConfig) {
         alertStrategy: { autoClose: "1800s" },
       }),
   );
-  return { telemetryApi, channels, dashboard, alerts };
+  return { channels, dashboard, alerts };
 }

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { METRICS } from "@wsapi/contracts/metrics";
-import { ALERTS, QUERIES, TELEMETRY_API } from "../src/monitoring.ts";
-import { buildTestStack, CONTROL_PROJECT, ofType } from "./harness.ts";
+import { ALERTS, QUERIES } from "../src/monitoring.ts";
+import { buildTestStack, ofType } from "./harness.ts";
 
 describe("operator dashboards and alerts", () => {
-  test("the Telemetry API the functions export to is enabled, and never disabled by a destroy", async () => {
-    const { resources } = await buildTestStack();
-    const services = ofType(resources, "gcp:projects/service:Service").map((r) => r.inputs);
-    assert.deepEqual(
-      services.filter((s) => s.service === TELEMETRY_API),
-      [{ project: CONTROL_PROJECT, service: TELEMETRY_API, disableOnDestroy: false }],
-    );
-  });
-
   test("one dashboard charts every metric the code exports", async () => {
     const { resources } = await buildTestStack();
     const [dashboard, ...more] = ofType(resources, "gcp:monitoring/dashboard:Dashboard");
