@@ -43,6 +43,26 @@ describe("structured logs", () => {
     assert.equal(outside.requestId, undefined);
   });
 
+  it("an ingested batch is logged by event ids and types, never by its content", async () => {
+    const lines: string[] = [];
+    const logs = logEvents(createLogger((line) => lines.push(line)));
+    await withLogContext({ requestId: "req_in" }, async () => {
+      addLogContext({ accountId: "acct", instanceId: "sales" });
+      logs.eventsIngested(
+        [
+          { eventId: "evt_1_aa", eventType: "message" },
+          { eventId: "evt_2_bb", eventType: "message" },
+        ],
+        2,
+      );
+    });
+    const line = JSON.parse(lines[0]!);
+    assert.equal(line.event, "events.ingested");
+    assert.deepEqual(line.eventIds, ["evt_1_aa", "evt_2_bb"]);
+    assert.deepEqual(line.eventTypes, ["message"]);
+    assert.deepEqual([line.requestId, line.instanceId, line.deliverable], ["req_in", "sales", 2]);
+  });
+
   it("through the gateway: a refused call's line names its request, account and instance", async () => {
     const lines: string[] = [];
     const { app, apiKey } = await memoryGateway({

@@ -60,6 +60,13 @@ export function logEvents(logger: Logger) {
     /** One line per event stream connection: who, how many events it carried, why it ended. */
     eventStreamClosed: (requestId: string, instanceId: string, sent: number, reason: string) =>
       logger.event("INFO", "events.stream_closed", { requestId, instanceId, sent, reason }),
+    /** One line per batch from an instance: which events (ids and types only), how many go out. */
+    eventsIngested: (events: Array<{ eventId: string; eventType: string }>, deliverable: number) =>
+      logger.event("INFO", "events.ingested", {
+        eventIds: events.map((event) => event.eventId),
+        eventTypes: [...new Set(events.map((event) => event.eventType))],
+        deliverable,
+      }),
     ciphertextReencrypted: (collection: string, count: number) =>
       logger.event("INFO", "crypto.reencrypted", { collection, count }),
   };

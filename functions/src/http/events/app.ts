@@ -37,6 +37,7 @@ export function createEventsApp(deps: EventsDeps) {
     const batch = await parseJsonBody(c, EventBatch, EVENTS_BODY_LIMIT);
     const result = await ingestEvents(deps.ingest, c.get("instance"), batch.events);
     deps.metrics?.eventsIngested(result.accepted);
+    deps.logs.eventsIngested(batch.events, result.deliverable);
     return c.json(result, 202);
   });
 
