@@ -160,6 +160,9 @@ export class SimulatorConnection {
         this.qr = frame.code;
         return;
       case "paired":
+        // A new pairing: its history sync (the frames that follow) starts afresh.
+        this.history.clear();
+        this.syncFinished = false;
         this.session = { credential: frame.credential, deviceId: frame.deviceId };
         this.qr = undefined;
         this.options.session.save(() => JSON.stringify(this.session ?? null));
