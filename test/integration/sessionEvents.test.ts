@@ -83,10 +83,11 @@ describe("session, history and call events as signed webhooks", () => {
       );
       assert.equal(put.status, 204);
     }
-    // Both phones already have chats with C before any instance is linked to them.
+    // Both phones already have chats with C before any instance is linked to them (a phone joins
+    // the simulated network with its first message).
     for (const phone of [PHONE_ON, PHONE_OFF]) {
-      await fromPhone(PHONE_C, jid(phone), `hello ${phone}`);
       await fromPhone(phone, jid(PHONE_C), `hi C, from ${phone}`);
+      await fromPhone(PHONE_C, jid(phone), `hello ${phone}`);
     }
     // The gateway and the events function cache an instance (settings included) for up to 5 s.
     await new Promise((resolve) => setTimeout(resolve, 5_500));
@@ -125,8 +126,8 @@ describe("session, history and call events as signed webhooks", () => {
     assert.deepEqual(
       messages.map((m) => [m.text, m.sender.isMe]),
       [
-        [`hello ${PHONE_ON}`, false],
         [`hi C, from ${PHONE_ON}`, true],
+        [`hello ${PHONE_ON}`, false],
       ],
       "the chat's history from before the pairing, oldest first, as this phone saw it",
     );
