@@ -73,6 +73,16 @@ describe("forwarding to an instance", () => {
     assert.equal(d.seen[1]!.headers.authorization, "Bearer ours-for-iabc");
   });
 
+  it("tells the instance in our token that historySync is on, and says nothing when it is off", async () => {
+    const on = { ...instance, settings: { pacing: null, historySync: true } } as unknown as Instance;
+    const d = deps(answer('{"status":"ok"}', 200, "application/json"));
+    await forwardToInstance(d.value, on, request);
+    assert.equal(d.seen[0]!.headers.authorization, 'Bearer ours-for-iabc with {"history_sync":true}');
+    const off = { ...instance, settings: { pacing: null, historySync: false } } as unknown as Instance;
+    await forwardToInstance(d.value, off, request);
+    assert.equal(d.seen[1]!.headers.authorization, "Bearer ours-for-iabc");
+  });
+
   it("answers 503 + Retry-After, without calling the instance, when no ID token can be had", async () => {
     const d = deps(answer("{}"), {
       idToken: async () => {

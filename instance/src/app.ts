@@ -3,7 +3,7 @@
 
 import { Hono } from "hono";
 import type { CryptoKey } from "jose";
-import { gatewayAuth } from "./http/auth.js";
+import { type GatewaySettings, gatewayAuth } from "./http/auth.js";
 import { problemErrorHandler } from "./http/errors.js";
 import { type OperationHandlers, registerOperations } from "./http/operations.js";
 import { problemResponse, requestIds } from "./http/problem.js";
@@ -34,6 +34,8 @@ export interface AppDependencies {
   logs: InstanceLogs;
   /** Paced sends wait here (our extension). */
   sendQueue: SendQueue;
+  /** Updated from every gateway token; the transport reads `historySync` at pairing. */
+  gatewaySettings?: GatewaySettings;
 }
 
 export function createApp(deps: AppDependencies): Hono {
@@ -42,7 +44,7 @@ export function createApp(deps: AppDependencies): Hono {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
   app.use("*", requestIds());
-  app.use("*", gatewayAuth(deps.instanceId, deps.gatewayKey, deps.logs));
+  app.use("*", gatewayAuth(deps.instanceId, deps.gatewayKey, deps.logs, deps.gatewaySettings));
   const handlers: OperationHandlers = {
     ...sessionHandlers(deps),
     ...messageHandlers(deps),

@@ -11,6 +11,7 @@ import { createControlClient } from "./events/control-client.js";
 import { EventOutbox, type OutboxOptions } from "./events/outbox.js";
 import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/session-state.js";
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
+import type { GatewaySettings } from "./http/auth.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
 import { startInstanceMetrics } from "./metrics.js";
 import { createMediaFetcher } from "./net/media-fetcher.js";
@@ -66,10 +67,12 @@ export async function startInstance(
   });
   outbox.start();
   const session = new RemoteSessionState(control, logs, options.sessionState);
+  const gatewaySettings: GatewaySettings = { historySync: false };
   const transport = await createTransport(config, {
     session,
     logs,
     onEvent: (event) => void outbox.publish(event),
+    historySync: () => gatewaySettings.historySync,
   });
   const mediaFetcher = createMediaFetcher({ mode: options.mediaEgress ?? "production" });
   const sendQueue = new SendQueue({
@@ -99,6 +102,7 @@ export async function startInstance(
     mediaFetcher,
     logs,
     sendQueue,
+    gatewaySettings,
   });
   const hostname = options.hostname ?? "0.0.0.0";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -130,7 +134,10 @@ export async function startInstance(
 
 async function createTransport(
   config: InstanceConfig,
-  deps: Pick<ConstructorParameters<typeof SimulatorTransport>[0], "session" | "logs" | "onEvent">,
+  deps: Pick<
+    ConstructorParameters<typeof SimulatorTransport>[0],
+    "session" | "logs" | "onEvent" | "historySync"
+  >,
 ): Promise<WhatsAppTransport> {
   if (config.transport === "simulator") {
     return new SimulatorTransport({

@@ -72,6 +72,10 @@ describe("gateway token authentication", () => {
         return bearer(`${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`);
       },
     ],
+    [
+      "carrying a history_sync claim other than true",
+      async () => bearer(await gatewayToken(keys, INSTANCE_ID, { claims: { history_sync: "yes" } })),
+    ],
   ];
 
   for (const [name, makeToken] of negativeCases) {

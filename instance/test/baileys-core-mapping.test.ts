@@ -11,13 +11,13 @@ import type { z } from "zod";
 import { BaileysHistory } from "../src/transport/baileys-history.js";
 import type { MappingContext } from "../src/transport/baileys-mapping.js";
 import {
-  HISTORY_CHUNK,
   mapBlocklist,
   mapBusinessProfile,
   mapHistoryMessages,
   mapJoinRequests,
   mapPrivacySettings,
 } from "../src/transport/baileys-mapping-core.js";
+import { HISTORY_CHUNK } from "../src/transport/history-hold.js";
 
 const FIXTURES = new URL("./fixtures/core/", import.meta.url);
 const ctx: MappingContext = {
@@ -29,9 +29,20 @@ interface Fixture {
   description: string;
   call: string;
   syncType?: number;
+  /** The instance's `historySync` setting. */
+  historySync?: boolean;
+  /** Then /session/flush-history. */
+  flush?: boolean;
   // biome-ignore lint/suspicious/noExplicitAny: recorded JSON, shaped per call
   payload: any;
   expected: unknown;
+}
+
+interface HistorySetJson {
+  messages: { key: WAMessage["key"] }[];
+  syncType?: number;
+  progress?: number | null;
+  isLatest?: boolean;
 }
 
 const responseOf = (operationId: keyof typeof INSTANCE_OPERATIONS) =>
@@ -52,8 +63,16 @@ function run(fixture: Fixture): unknown {
     case "groupRequestParticipantsList":
       return responseOf("getGroupRequests").parse(mapJoinRequests(fixture.payload, ctx.now));
     case "messaging-history.set": {
-      const history = new BaileysHistory();
-      const events = history.onHistorySet(fixture.payload.map(revive), fixture.syncType, ctx);
+      // Either the messages alone (with `syncType` beside them) or a list of whole recorded payloads.
+      const sets: HistorySetJson[] = Array.isArray(fixture.payload)
+        ? [{ messages: fixture.payload, syncType: fixture.syncType }]
+        : fixture.payload.sets;
+      const history = new BaileysHistory(() => fixture.historySync === true);
+      const events = sets.flatMap((set) => {
+        assert.equal(history.wants(set.syncType), fixture.historySync === true || set.syncType === 6);
+        return history.onHistorySet({ ...set, messages: set.messages.map(revive) }, ctx);
+      });
+      if (fixture.flush) events.push(...history.flush(ctx));
       for (const event of events) EVENT_DATA_SCHEMAS[event.eventType].parse(event.eventData);
       return events;
     }
@@ -72,20 +91,27 @@ describe("Baileys mapping of core operations (recorded-shape fixtures)", () => {
 
   it("holds history that was not asked for until a flush, and drops it after an hour", () => {
     let now = Date.parse("2024-05-19T01:00:00.000Z");
-    const history = new BaileysHistory(() => now);
+    const history = new BaileysHistory(
+      () => true,
+      () => now,
+    );
     const message = revive({
       key: { remoteJid: "5511987654321@s.whatsapp.net", fromMe: false, id: "3EB0RECENT0000000001" },
       messageTimestamp: 1716080000,
       message: { conversation: "recent" },
     } as WAMessage);
     const RECENT = 3;
-    assert.deepEqual(history.onHistorySet([message], RECENT, ctx), [], "held, not sent");
+    assert.deepEqual(
+      history.onHistorySet({ messages: [message], syncType: RECENT }, ctx),
+      [],
+      "held, not sent",
+    );
     const flushed = history.flush(ctx);
     assert.equal(flushed.length, 1);
     assert.equal(flushed[0]?.eventType, "message_history_sync");
     assert.deepEqual(history.flush(ctx), [], "a flush forgets what it sent");
 
-    history.onHistorySet([message], RECENT, ctx);
+    history.onHistorySet({ messages: [message], syncType: RECENT }, ctx);
     now += 3_600_001;
     assert.deepEqual(history.flush(ctx), [], "expired after an hour");
   });

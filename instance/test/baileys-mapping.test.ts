@@ -79,12 +79,23 @@ function run({ event, payload }: Step): WhatsAppEvent[] {
 }
 
 const fixtureFiles = readdirSync(FIXTURES).filter(
-  (file) => /^baileys-.*\.json$/.test(file) && file !== "baileys-connection.json",
+  (file) => /^baileys-.*\.json$/.test(file) && !file.startsWith("baileys-connection"),
 );
+const connectionFixtures = readdirSync(FIXTURES).filter((file) => /^baileys-connection.*\.json$/.test(file));
 
 describe("Baileys mapping (recorded fixtures)", () => {
-  it("has a fixture for text, image, reaction, edit, group message, receipt and call offer", () => {
-    for (const name of ["text", "image", "reaction", "edit", "group-message", "receipts", "call-offer"]) {
+  it("has a fixture for text, image, reaction, edit, group message, receipt, call offer and accept", () => {
+    const names = [
+      "text",
+      "image",
+      "reaction",
+      "edit",
+      "group-message",
+      "receipts",
+      "call-offer",
+      "call-accept",
+    ];
+    for (const name of names) {
       assert.ok(fixtureFiles.includes(`baileys-${name}.json`), name);
     }
   });
@@ -118,8 +129,16 @@ describe("Baileys mapping (recorded fixtures)", () => {
     assert.equal(mapMessage(stub, ctx), undefined);
   });
 
-  it("follows connection.update through pairing, reconnects and a logout from the phone", () => {
-    const fixture = JSON.parse(readFileSync(new URL("baileys-connection.json", FIXTURES), "utf8")) as {
+  it("has connection fixtures for pairing, a logout from the phone and a failed pairing", () => {
+    assert.deepEqual(connectionFixtures.sort(), [
+      "baileys-connection-pairing-failure.json",
+      "baileys-connection.json",
+    ]);
+  });
+
+  for (const file of connectionFixtures) {
+    const fixture = JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8")) as {
+      description: string;
       deviceId: string;
       steps: {
         update: Parameters<typeof reduceConnectionUpdate>[1];
@@ -127,15 +146,19 @@ describe("Baileys mapping (recorded fixtures)", () => {
         events: WhatsAppEvent[];
       }[];
     };
-    let phase: SessionPhase = { loggedIn: false, pairing: false, apiLogout: false };
-    for (const [index, step] of fixture.steps.entries()) {
-      const result = reduceConnectionUpdate(phase, step.update, fixture.deviceId);
-      assert.equal(result.action, step.action, `step ${index} action`);
-      assert.deepEqual(result.events, step.events, `step ${index} events`);
-      phase = result.phase;
-    }
-    assert.equal(phase.loggedIn, false);
-  });
+    it(`${file}: ${fixture.description}`, () => {
+      let phase: SessionPhase = { loggedIn: false, pairing: false, apiLogout: false };
+      for (const [index, step] of fixture.steps.entries()) {
+        const result = reduceConnectionUpdate(phase, step.update, fixture.deviceId);
+        assert.equal(result.action, step.action, `step ${index} action`);
+        assert.deepEqual(result.events, step.events, `step ${index} events`);
+        for (const event of result.events) EVENT_DATA_SCHEMAS[event.eventType].parse(event.eventData);
+        phase = result.phase;
+      }
+      const last = fixture.steps.at(-1)?.events.at(-1)?.eventType;
+      assert.equal(phase.loggedIn, last === "logged_in", "logged in exactly when the last step logged in");
+    });
+  }
 
   it("calls a 401 after an API logout api_logout, and a pairing failure login_error", () => {
     const loggedIn: SessionPhase = { loggedIn: true, pairing: false, apiLogout: true };

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { INSTANCE_OPERATIONS, type OperationId } from "@wsapi/contracts/routes";
+import { HISTORY_SYNC_CLAIM } from "@wsapi/contracts/tokens";
 import type { z } from "zod";
 import { waitFor } from "../../test/support/wait.js";
-import { type InstanceClient, pairByQr } from "./support/instances.js";
+import { InstanceClient, pairByQr } from "./support/instances.js";
 import { startTestNetwork, type TestNetwork } from "./support/network.js";
 
 // The simulated network's model behind the core operations (blocklist, privacy, pictures, business
@@ -146,7 +147,7 @@ describe("simulated network: core operations", () => {
     assert.equal(personal.status, 404);
   });
 
-  it("delivers on-demand history, and flushes the history of every chat", async () => {
+  it("delivers on-demand history", async () => {
     const ids: string[] = [];
     for (const n of [1, 2, 3]) ids.push((await text("core-a", PHONE_B, `history ${n}`)).id);
     const accepted = await ok("requestChatMessages", "core-a", `/chats/${jid(PHONE_B)}/messages`, {
@@ -170,19 +171,48 @@ describe("simulated network: core operations", () => {
       lastMessageSenderId: jid(PHONE_A),
     });
     assert.equal(unknown.status, 404);
+  });
 
-    const before = eventsOf("core-b", "message_history_sync").length;
+  it("with historySync on, a new pairing holds the chats' history until a flush publishes it", async () => {
+    const plain = net.clients.get("core-b") as InstanceClient;
+    const synced = new InstanceClient(plain.baseUrl, net.keys, "core-b", { [HISTORY_SYNC_CLAIM]: true });
+    const flushed = () => eventsOf("core-b", "message_history_sync").length;
+    const flushedBefore = flushed();
+    assert.equal((await synced.call("POST", "/session/logout")).status, 204);
+    await waitFor(async () => !(await synced.status()).isLoggedIn || undefined, "logged out");
+    await pairByQr(synced, simulator, PHONE_B);
+    await waitFor(async () => eventsOf("core-b", "initial_sync_finished")[0], "initial_sync_finished");
+    assert.equal(flushed(), flushedBefore, "held, not published");
     assert.deepEqual(await ok("flushHistory", "core-b", "/session/flush-history"), { status: "ok" });
-    const flushed = await waitFor(
+    const page = await waitFor(
       async () =>
         eventsOf("core-b", "message_history_sync")
-          .slice(before)
+          .slice(flushedBefore)
           .find((e) => e.chatId === jid(PHONE_A)),
       "B's flushed history with A",
     );
-    const texts = (flushed.messages as Array<{ text?: string }>).map((m) => m.text);
+    const texts = (page.messages as Array<{ text?: string }>).map((m) => m.text);
     assert.ok(texts.includes("history 3") && texts.includes("after unblocking"), JSON.stringify(texts));
     assert.ok(!texts.includes("while blocked"), "what a block kept from B is not in B's history");
+    const published = flushed();
+    await ok("flushHistory", "core-b", "/session/flush-history");
+    await text("core-a", PHONE_B, "after the second flush");
+    await arrived("core-b", "after the second flush");
+    assert.equal(flushed(), published, "a flush forgets what it published");
+  });
+
+  it("with historySync off, a new pairing keeps no history and a flush publishes nothing", async () => {
+    const plain = net.clients.get("core-b") as InstanceClient;
+    const finished = eventsOf("core-b", "initial_sync_finished").length;
+    const flushed = eventsOf("core-b", "message_history_sync").length;
+    assert.equal((await plain.call("POST", "/session/logout")).status, 204);
+    await waitFor(async () => !(await plain.status()).isLoggedIn || undefined, "logged out");
+    await pairByQr(plain, simulator, PHONE_B);
+    assert.deepEqual(await ok("flushHistory", "core-b", "/session/flush-history"), { status: "ok" });
+    await text("core-a", PHONE_B, "after pairing without history");
+    await arrived("core-b", "after pairing without history");
+    assert.equal(eventsOf("core-b", "initial_sync_finished").length, finished);
+    assert.equal(eventsOf("core-b", "message_history_sync").length, flushed);
   });
 
   it("deletes a message for me, clears a chat and deletes a chat", async () => {

@@ -94,6 +94,39 @@ describe("simulated network: groups, presence, calls, profiles, logout", () => {
     assert.equal((ended.eventData as { reason: string }).reason, "rejected");
   });
 
+  it("reports a call the callee answers on its phone as call_accept; it then no longer rings", async () => {
+    const call = await simulatorCall(net.simulator.url, "POST", `/v1/phones/${OUTSIDE}/calls`, {
+      to: jid(PHONE_A),
+      isVideo: true,
+    });
+    const { id: callId } = (await call.json()) as { id: string };
+    await waitEvent("ins_a", "call_offer", (d) => d.id === callId);
+    const wrongPhone = await simulatorCall(
+      net.simulator.url,
+      "POST",
+      `/v1/phones/${PHONE_B}/calls/${callId}/accept`,
+    );
+    assert.equal(wrongPhone.status, 404, "only the callee can answer");
+    const answered = await simulatorCall(
+      net.simulator.url,
+      "POST",
+      `/v1/phones/${PHONE_A}/calls/${callId}/accept`,
+    );
+    assert.equal(answered.status, 204);
+    const accepted = await waitEvent("ins_a", "call_accept", (d) => d.id === callId);
+    const { time, ...rest } = accepted.eventData as { time: string };
+    assert.deepEqual(rest, { id: callId, caller: { id: jid(OUTSIDE), phone: OUTSIDE } });
+    assert.ok(Math.abs(Date.parse(time) - Date.now()) < 60_000);
+    const again = await simulatorCall(
+      net.simulator.url,
+      "POST",
+      `/v1/phones/${PHONE_A}/calls/${callId}/accept`,
+    );
+    assert.equal(again.status, 400);
+    assert.equal((await a.call("POST", `/calls/${callId}/reject`, { callerId: jid(OUTSIDE) })).status, 400);
+    assert.equal(net.eventsOf("ins_a", "call_terminate", (d) => d.id === callId).length, 0);
+  });
+
   it("answers profile, contacts and user checks", async () => {
     const me = await a.json<{ id: string; phone: string }>("GET", "/users/me/profile");
     assert.deepEqual([me.id, me.phone], [jid(PHONE_A), PHONE_A]);

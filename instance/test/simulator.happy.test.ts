@@ -77,6 +77,32 @@ describe("simulated network: pairing and messaging", () => {
     await waitEvent("ins_b", "logged_in");
   });
 
+  it("reports a pairing the phone refuses as login_error, and stays unpaired with a new QR", async () => {
+    const first = await waitFor(async () => {
+      const qr = await c.call("GET", "/session/qr/text");
+      return qr.status === 200 ? ((await qr.json()) as { code: string }).code : undefined;
+    }, "C's QR");
+    const refused = await simulatorCall(net.simulator.url, "POST", `/v1/phones/${PHONE_C}/link`, {
+      qr: first,
+      refuse: true,
+    });
+    assert.equal(refused.status, 200);
+    const outcome = (await refused.json()) as { deviceId: string; error: string };
+    assert.match(outcome.deviceId, /^15550000003:\d+@s\.whatsapp\.net$/);
+    const event = await waitEvent("ins_c", "login_error");
+    assert.deepEqual(event.eventData, { id: outcome.deviceId, error: outcome.error });
+    assert.equal((await c.status()).isLoggedIn, false);
+    assert.equal(eventsOf("ins_c", "logged_in").length, 0);
+    const next = await waitFor(async () => {
+      const qr = await c.call("GET", "/session/qr/text");
+      const code = qr.status === 200 ? ((await qr.json()) as { code: string }).code : undefined;
+      return code !== first ? code : undefined;
+    }, "a new QR after the refusal");
+    assert.ok(next);
+    const stale = await simulatorCall(net.simulator.url, "POST", `/v1/phones/${PHONE_C}/link`, { qr: first });
+    assert.equal(stale.status, 404, "the refused QR is spent");
+  });
+
   it("delivers A's text to B with the sender's identity, and a delivery receipt to A", async () => {
     const { id } = await a.json<{ id: string }>(
       "POST",

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { EVENT_TYPES } from "@wsapi/contracts/events";
 import { PACING_CLAIM, Pacing } from "@wsapi/contracts/pacing";
+import { HISTORY_SYNC_CLAIM } from "@wsapi/contracts/tokens";
 import { z } from "zod";
 import { runtimeDetailView } from "./runtimeDetail.js";
 
@@ -135,9 +136,15 @@ export function defaultSettings(defaults: InstanceDefaults): InstanceSettings {
   };
 }
 
-/** What the gateway token carries besides identity: the instance's pacing, when it has any. */
+/**
+ * What the gateway token carries besides identity: the instance's pacing, when it has any, and
+ * whether it keeps the history sync after pairing (`historySync`, which the instance learns only so).
+ */
 export function gatewayClaims(instance: Instance): Record<string, unknown> {
-  return instance.settings.pacing ? { [PACING_CLAIM]: instance.settings.pacing } : {};
+  return {
+    ...(instance.settings.pacing ? { [PACING_CLAIM]: instance.settings.pacing } : {}),
+    ...(instance.settings.historySync ? { [HISTORY_SYNC_CLAIM]: true } : {}),
+  };
 }
 
 /** WSAPI's status word: what a customer sees about the runtime and the paired device. */

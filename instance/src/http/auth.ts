@@ -3,6 +3,7 @@ import {
   GATEWAY_ISSUER,
   GATEWAY_TOKEN_ALG,
   GATEWAY_TOKEN_TTL_SECONDS,
+  HISTORY_SYNC_CLAIM,
   instanceAudience,
 } from "@wsapi/contracts/tokens";
 import type { Context, MiddlewareHandler } from "hono";
@@ -19,6 +20,12 @@ declare module "hono" {
   }
 }
 
+/** What the instance knows of its own settings: only what the latest gateway token said. */
+export interface GatewaySettings {
+  /** WSAPI's `historySync`: keep the history sync after pairing (the token's `history_sync` claim). */
+  historySync: boolean;
+}
+
 /**
  * Accepts only the gateway's ES256 tokens minted for this very instance. The algorithm list is
  * pinned, so `alg: none` and HS256-with-the-public-key (algorithm confusion) are refused.
@@ -27,6 +34,7 @@ export function gatewayAuth(
   instanceId: string,
   gatewayKey: CryptoKey,
   logs: InstanceLogs,
+  settings: GatewaySettings = { historySync: false },
 ): MiddlewareHandler {
   const audience = instanceAudience(instanceId);
   return async (c, next) => {
@@ -49,6 +57,11 @@ export function gatewayAuth(
       const pacing = payload[PACING_CLAIM] === undefined ? null : Pacing.safeParse(payload[PACING_CLAIM]);
       if (pacing && !pacing.success) return unauthorized(c, "invalid gateway token", logs, "claim:pacing");
       c.set("pacing", pacing ? pacing.data : null);
+      const historySync = payload[HISTORY_SYNC_CLAIM];
+      if (historySync !== undefined && historySync !== true)
+        return unauthorized(c, "invalid gateway token", logs, `claim:${HISTORY_SYNC_CLAIM}`);
+      // Every token is minted with the current settings, so the latest one is the truth.
+      settings.historySync = historySync === true;
     } catch (error) {
       return unauthorized(c, "invalid or expired gateway token", logs, rejectionReason(error));
     }

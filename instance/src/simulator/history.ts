@@ -1,22 +1,8 @@
-// Chat history on the simulated network: what each account's chats hold, published on request as
-// `message_history_sync` events, and what "delete for me", "clear chat" and "delete chat" remove.
+// Chat history on the simulated network: what each account's chats hold (sent to a newly paired
+// device as its history sync, network.ts), published on request as `message_history_sync` events,
+// and what "delete for me", "clear chat" and "delete chat" remove.
 import type { SimOpArgs } from "./protocol.js";
 import { type Actor, nowIso, SimError, type SimWorld, sender } from "./world.js";
-
-/** WSAPI chunks a chat's history at 500 messages per event. */
-const HISTORY_CHUNK = 500;
-
-export function flushHistory(world: SimWorld, actor: Actor): void {
-  const account = world.net.account(actor.phone);
-  for (const [chatId, messages] of account.history) {
-    for (let start = 0; start < messages.length; start += HISTORY_CHUNK) {
-      world.net.emitToInstance(actor.instanceId ?? "", "message_history_sync", {
-        chatId,
-        messages: messages.slice(start, start + HISTORY_CHUNK),
-      });
-    }
-  }
-}
 
 export function requestChatMessages(
   world: SimWorld,

@@ -9,7 +9,7 @@ import { ProblemError, problemResponse } from "../http/problem.js";
 import { readJsonBody, readParam } from "../http/validate.js";
 import * as directory from "./directory.js";
 import { registerSocialApi } from "./http-social.js";
-import { sendMessage, startCall } from "./messages.js";
+import { acceptCall, sendMessage, startCall } from "./messages.js";
 import { userJid } from "./network.js";
 import { SimError, type SimWorld } from "./world.js";
 
@@ -25,10 +25,13 @@ const chatTarget = z
   )
   .transform((to) => (to.includes("@") ? to : userJid(to.replace(/^\+/, ""))));
 
-const LinkBody = z.object({ qr: z.string().min(1).max(1024) });
+// `refuse`: the phone fails to link the device (the instance gets `login_error`).
+const LinkBody = z.object({ qr: z.string().min(1).max(1024), refuse: z.boolean().default(false) });
 const PairBody = z.object({
   code: z.string().regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "must look like ABCD-EFGH"),
+  refuse: z.boolean().default(false),
 });
+const CallParam = z.string().regex(/^[A-Za-z0-9]{1,64}$/, "must be a call id");
 const MessageBody = z.object({ to: chatTarget, text: z.string().min(1).max(65_536) });
 const CallBody = z.object({ to: chatTarget, isVideo: z.boolean().default(false) });
 const PresenceBody = z.object({ to: chatTarget, state: z.enum(["typing", "paused", "recording"]) });
@@ -56,19 +59,19 @@ export function createSimulatorApi(world: SimWorld): Hono {
 
   app.post("/v1/phones/:phone/link", async (c) => {
     const phone = phoneOf(c);
-    const { qr } = await readJsonBody(c, LinkBody);
-    const deviceId = world.net.linkByQr(phone, qr);
-    if (!deviceId)
+    const { qr, refuse } = await readJsonBody(c, LinkBody);
+    const outcome = world.net.linkByQr(phone, qr, refuse);
+    if (!outcome)
       throw new ProblemError("NOT_FOUND", "no instance is showing this QR code (it may have rotated)");
-    return c.json({ deviceId });
+    return c.json(outcome);
   });
 
   app.post("/v1/phones/:phone/pair", async (c) => {
     const phone = phoneOf(c);
-    const { code } = await readJsonBody(c, PairBody);
-    const deviceId = world.net.linkByPairCode(phone, code);
-    if (!deviceId) throw new ProblemError("NOT_FOUND", "pair code is unknown, expired, or for another phone");
-    return c.json({ deviceId });
+    const { code, refuse } = await readJsonBody(c, PairBody);
+    const outcome = world.net.linkByPairCode(phone, code, refuse);
+    if (!outcome) throw new ProblemError("NOT_FOUND", "pair code is unknown, expired, or for another phone");
+    return c.json(outcome);
   });
 
   app.put("/v1/phones/:phone/profile", async (c) => {
@@ -127,6 +130,13 @@ export function createSimulatorApi(world: SimWorld): Hono {
     if (!callee) throw new ProblemError("BAD_REQUEST", "to: calls go to a person");
     world.net.account(phone);
     return c.json({ id: startCall(world, phone, callee, isVideo) }, 201);
+  });
+
+  // The callee answers a ringing call on its phone (another device than the linked instance).
+  app.post("/v1/phones/:phone/calls/:callId/accept", (c) => {
+    const phone = phoneOf(c);
+    acceptCall(world, phone, readParam(CallParam, c.req.param("callId"), "callId"));
+    return c.body(null, 204);
   });
 
   registerSocialApi(app, world, phoneOf);

@@ -264,6 +264,17 @@ export function startCall(world: SimWorld, from: string, to: string, isVideo: bo
   return id;
 }
 
+/** The callee answers on another of its devices (its phone): every device of both hears of it. */
+export function acceptCall(world: SimWorld, phone: string, callId: string): void {
+  const call = world.calls.get(callId);
+  if (!call || call.to !== phone) throw new SimError("not_found", "call not found");
+  if (call.state !== "offer") throw new SimError("rejected", "call is no longer ringing");
+  call.state = "accepted";
+  const data = { id: call.id, caller: identity(call.from), time: nowIso() };
+  world.net.emit(phone, "call_accept", data);
+  world.net.emit(call.from, "call_accept", data);
+}
+
 export function rejectCall(
   world: SimWorld,
   actor: Actor,

@@ -45,6 +45,13 @@ export interface NetworkOptions {
   offlineQueueLimit?: number;
 }
 
+/** What a scan or a typed pair code did: linked the device, or the phone refused it. */
+export type PairOutcome = { deviceId: string; error?: undefined } | { deviceId: string; error: string };
+
+/** Messages per `history_sync` frame after pairing. */
+const HISTORY_SYNC_CHUNK = 100;
+const PAIR_REFUSED = "pairing refused: the phone could not link this device";
+
 const PAIR_CODE_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTVWXYZ";
 
 export const userJid = (phone: string) => `${phone}@s.whatsapp.net`;
@@ -129,28 +136,47 @@ export class SimNetwork {
     return `${raw.slice(0, 4)}-${raw.slice(4)}`;
   }
 
-  /** Scanning a QR: only the code currently shown is valid. Returns the device id, or undefined. */
-  linkByQr(phone: string, qr: string): string | undefined {
+  /**
+   * Scanning a QR: only the code currently shown is valid (else undefined). With `refuse`, the
+   * phone fails to link the device (a test control): the instance is told, and shown a new QR.
+   */
+  linkByQr(phone: string, qr: string, refuse = false): PairOutcome | undefined {
     const connection = [...this.connections.values()].find((c) => c.qr !== undefined && c.qr === qr);
-    return connection ? this.pair(connection, phone) : undefined;
+    if (!connection) return undefined;
+    return refuse ? this.refusePairing(connection, phone) : { deviceId: this.pair(connection, phone) };
   }
 
   /** Typing a pair code on the phone: code and phone must both match, before expiry. */
-  linkByPairCode(phone: string, code: string): string | undefined {
+  linkByPairCode(phone: string, code: string, refuse = false): PairOutcome | undefined {
     const normalized = code.replace(/-/g, "").toUpperCase();
     const connection = [...this.connections.values()].find(
       (c) =>
         c.pairCode?.code === normalized && c.pairCode.phone === phone && c.pairCode.expiresAt > Date.now(),
     );
-    return connection ? this.pair(connection, phone) : undefined;
+    if (!connection) return undefined;
+    return refuse ? this.refusePairing(connection, phone) : { deviceId: this.pair(connection, phone) };
+  }
+
+  private nextDeviceNo(phone: string): number {
+    const account = this.account(phone);
+    const used = new Set([...account.devices].map((id) => this.devices.get(id)?.deviceNo));
+    let deviceNo = 1;
+    while (used.has(deviceNo)) deviceNo += 1;
+    return deviceNo;
+  }
+
+  private refusePairing(connection: SimConnection, phone: string): PairOutcome {
+    const deviceId = `${phone}:${this.nextDeviceNo(phone)}@s.whatsapp.net`;
+    connection.pairCode = undefined;
+    connection.socket.send({ type: "pair_error", deviceId, error: PAIR_REFUSED });
+    this.startQr(connection);
+    return { deviceId, error: PAIR_REFUSED };
   }
 
   private pair(connection: SimConnection, phone: string): string {
     this.unlink(connection.instanceId);
     const account = this.account(phone);
-    const used = new Set([...account.devices].map((id) => this.devices.get(id)?.deviceNo));
-    let deviceNo = 1;
-    while (used.has(deviceNo)) deviceNo += 1;
+    const deviceNo = this.nextDeviceNo(phone);
     const credential = randomBytes(32).toString("base64url");
     const deviceId = `${phone}:${deviceNo}@s.whatsapp.net`;
     this.devices.set(connection.instanceId, {
@@ -166,7 +192,21 @@ export class SimNetwork {
     connection.pairCode = undefined;
     connection.authenticated = true;
     connection.socket.send({ type: "paired", deviceId, credential });
+    this.sendHistorySync(connection, account);
     return deviceId;
+  }
+
+  /** The RECENT history sync WhatsApp sends a new device: every chat's history, oldest first. */
+  private sendHistorySync(connection: SimConnection, account: SimAccount): void {
+    const messages = [...account.history.values()].flat().sort((a, b) => a.time.localeCompare(b.time));
+    for (let start = 0; start === 0 || start < messages.length; start += HISTORY_SYNC_CHUNK) {
+      const end = Math.min(messages.length, start + HISTORY_SYNC_CHUNK);
+      connection.socket.send({
+        type: "history_sync",
+        messages: messages.slice(start, end),
+        progress: messages.length === 0 ? 100 : Math.floor((end / messages.length) * 100),
+      });
+    }
   }
 
   /** Removes a linked device; a connected instance learns why and is shown a fresh QR. */

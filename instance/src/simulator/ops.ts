@@ -47,7 +47,6 @@ const PAIRED_OPS: { [O in Exclude<SimOp, "pairCode">]: Handler<O> } = {
   setGroupName: groups.setGroupName,
   setGroupDescription: groups.setGroupDescription,
   updateGroupSetting: groups.updateGroupSetting,
-  flushHistory: history.flushHistory,
   requestChatMessages: history.requestChatMessages,
   deleteForMe: history.deleteForMe,
   clearChat: history.clearChat,

@@ -46,6 +46,17 @@ export const ServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session"), loggedIn: z.boolean(), deviceId: z.string().optional() }),
   z.object({ type: z.literal("qr"), code: z.string() }),
   z.object({ type: z.literal("paired"), deviceId: z.string(), credential: z.string() }),
+  /** The phone refused to link this device (the scan or code was good, the pairing failed). */
+  z.object({ type: z.literal("pair_error"), deviceId: z.string(), error: z.string() }),
+  /**
+   * The history sync after pairing (RECENT): the account's recent messages in chunks, progress
+   * reaching 100 on the last. The device keeps it or not (WSAPI's `historySync`).
+   */
+  z.object({
+    type: z.literal("history_sync"),
+    messages: z.array(z.unknown()),
+    progress: z.number().int().min(0).max(100),
+  }),
   z.object({ type: z.literal("logged_out"), reason: z.string() }),
   z.object({ type: z.literal("pong"), pingId: z.number().int() }),
   z.object({ type: z.literal("event"), eventType: EventType, eventData: z.unknown() }),
@@ -158,7 +169,6 @@ export const SIM_OPS = {
   updateGroupSetting: z.object({ groupId: jid, change: groupSetting }),
   downloadMedia: z.object({ mediaId: z.string() }),
   rejectCall: z.object({ callId: z.string(), callerId: jid }),
-  flushHistory: z.object({}),
   requestChatMessages: z.object({ chatId: jid, before: messageRef, count: z.number().int().min(1).max(500) }),
   deleteForMe: z.object({ ref: messageRef }),
   clearChat: z.object({ chatId: jid }),

@@ -56,7 +56,7 @@ export interface SimCall {
   from: string;
   to: string;
   isVideo: boolean;
-  state: "offer" | "rejected" | "ended";
+  state: "offer" | "accepted" | "rejected" | "ended";
 }
 
 /** A status update: its author and who received it (whom its revoke reaches). */

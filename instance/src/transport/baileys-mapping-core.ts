@@ -11,10 +11,8 @@ import {
 } from "@wsapi/contracts/instance-api";
 import { identityOf, isoFromSeconds } from "./baileys-jid.js";
 import { type MappingContext, mapMessage } from "./baileys-mapping.js";
+import { historyEvents } from "./history-hold.js";
 import type { GroupJoinRequest } from "./port.js";
-
-/** WSAPI chunks a chat's history at 500 messages per event. */
-export const HISTORY_CHUNK = 500;
 
 export function mapBlocklist(jids: (string | undefined)[]): Identity[] {
   return jids
@@ -67,23 +65,10 @@ export function mapJoinRequests(requests: Record<string, string>[], now: Date): 
 
 /** History sync messages → one `message_history_sync` event per chat (and per 500 messages), oldest first. */
 export function mapHistoryMessages(messages: WAMessage[], ctx: MappingContext): WhatsAppEvent[] {
-  const byChat = new Map<string, MessageEventData[]>();
+  const mapped: MessageEventData[] = [];
   for (const message of messages) {
-    const mapped = mapMessage(message, ctx);
-    if (!mapped || !("eventType" in mapped) || mapped.eventType !== "message") continue;
-    const chat = byChat.get(mapped.eventData.chatId) ?? [];
-    chat.push(mapped.eventData);
-    byChat.set(mapped.eventData.chatId, chat);
+    const event = mapMessage(message, ctx);
+    if (event && "eventType" in event && event.eventType === "message") mapped.push(event.eventData);
   }
-  const events: WhatsAppEvent[] = [];
-  for (const [chatId, chat] of byChat) {
-    chat.sort((a, b) => a.time.localeCompare(b.time));
-    for (let start = 0; start < chat.length; start += HISTORY_CHUNK) {
-      events.push({
-        eventType: "message_history_sync",
-        eventData: { chatId, messages: chat.slice(start, start + HISTORY_CHUNK) },
-      });
-    }
-  }
-  return events;
+  return historyEvents(mapped);
 }

@@ -14,7 +14,7 @@ import { createBaileysOperations } from "./baileys-actions.js";
 import { RemoteAuthState } from "./baileys-auth-state.js";
 import { createBaileysCommunities } from "./baileys-communities.js";
 import { createBaileysCoreOperations } from "./baileys-core-ops.js";
-import { BaileysHistory, ON_DEMAND_SYNC } from "./baileys-history.js";
+import { BaileysHistory } from "./baileys-history.js";
 import { type Me, normalizeJid } from "./baileys-jid.js";
 import {
   disconnectCode,
@@ -52,6 +52,8 @@ export interface BaileysTransportOptions {
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   health?: Partial<HealthTiming>;
+  /** WSAPI's `historySync` setting as the instance last heard it: keep the history sync after pairing. */
+  historySync?: () => boolean;
 }
 
 // Baileys pings every keepAliveIntervalMs and ends a socket silent past that + 5 s (408), checked at
@@ -79,7 +81,7 @@ class BaileysSession {
   socket: WASocket | undefined;
   auth: RemoteAuthState | undefined;
   readonly store = new BaileysStore();
-  readonly history = new BaileysHistory();
+  readonly history: BaileysHistory;
   private phase: SessionPhase = { loggedIn: false, pairing: false, apiLogout: false };
   private open = false;
   private qr: string | undefined;
@@ -92,6 +94,7 @@ class BaileysSession {
   private readonly health: HealthTracker;
 
   constructor(private readonly options: BaileysTransportOptions) {
+    this.history = new BaileysHistory(options.historySync);
     this.logger = quietLogger(options.logs);
     this.health = new HealthTracker({
       ...(options.health ? { timing: options.health } : {}),
@@ -170,10 +173,11 @@ class BaileysSession {
       logger: this.logger,
       browser: Browsers.ubuntu("Chrome"),
       markOnlineOnConnect: false,
+      // WSAPI syncs the RECENT history, not the full one.
       syncFullHistory: false,
-      // WSAPI's history sync is off by default; skipping it keeps memory flat on large accounts.
-      // On-demand history (/chats/{id}/messages) is asked for explicitly, so it is processed.
-      shouldSyncHistoryMessage: ({ syncType }) => syncType === ON_DEMAND_SYNC,
+      // With `historySync` off (the default) the history after pairing is skipped, which keeps memory
+      // flat on large accounts; on-demand history (/chats/{id}/messages) is asked for, so processed.
+      shouldSyncHistoryMessage: ({ syncType }) => this.history.wants(syncType),
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
       keepAliveIntervalMs: KEEP_ALIVE_MS,
@@ -220,10 +224,10 @@ class BaileysSession {
       emit(mapChatUpdates(updates));
     });
     ev.on("chats.delete", (ids) => this.store.deleteChats(ids));
-    ev.on("messaging-history.set", ({ chats, contacts, messages, syncType }) => {
+    ev.on("messaging-history.set", ({ chats, contacts, messages, syncType, progress }) => {
       this.store.onChatsUpsert(chats);
       this.store.onContacts(contacts);
-      emit(this.history.onHistorySet(messages, syncType, ctx()));
+      emit(this.history.onHistorySet({ messages, syncType, progress }, ctx()));
     });
   }
 

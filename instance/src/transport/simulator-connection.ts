@@ -1,7 +1,12 @@
 // Connection to the local simulated WhatsApp network: one WebSocket, JSON frames, reconnect with
 // backoff, the session credential kept through the SessionStateStore (like Baileys' auth state).
 
-import { EVENT_DATA_SCHEMAS, type WhatsAppEvent } from "@wsapi/contracts/events";
+import {
+  EVENT_DATA_SCHEMAS,
+  type MessageEventData as MessageData,
+  MessageEventData,
+  type WhatsAppEvent,
+} from "@wsapi/contracts/events";
 import WebSocket from "ws";
 import { z } from "zod";
 import type { InstanceLogs } from "../logs.js";
@@ -16,6 +21,7 @@ import {
   type SimOpArgs,
 } from "../simulator/protocol.js";
 import { type HealthTiming, HealthTracker, reportHealth, watchHealth } from "./health.js";
+import { HeldHistory, historyEvents } from "./history-hold.js";
 import { type SessionStateStore, TransportError, type TransportStatus } from "./port.js";
 
 export interface SimulatorConnectionOptions {
@@ -29,6 +35,8 @@ export interface SimulatorConnectionOptions {
   reconnectMaxMs?: number;
   health?: Partial<HealthTiming>;
   healthCheckMs?: number;
+  /** WSAPI's `historySync` setting as the instance last heard it: keep the history sync after pairing. */
+  historySync?: () => boolean;
 }
 
 const StoredSession = z.object({ credential: z.string(), deviceId: z.string() });
@@ -47,6 +55,8 @@ export class SimulatorConnection {
   private nextPingId = 1;
   private stopWatching: (() => void) | undefined;
   private readonly health: HealthTracker;
+  private readonly history = new HeldHistory<MessageData>();
+  private syncFinished = false;
 
   constructor(private readonly options: SimulatorConnectionOptions) {
     this.health = new HealthTracker({
@@ -150,6 +160,9 @@ export class SimulatorConnection {
         this.qr = frame.code;
         return;
       case "paired":
+        // A new pairing: its history sync (the frames that follow) starts afresh.
+        this.history.clear();
+        this.syncFinished = false;
         this.session = { credential: frame.credential, deviceId: frame.deviceId };
         this.qr = undefined;
         this.options.session.save(() => JSON.stringify(this.session ?? null));
@@ -157,6 +170,16 @@ export class SimulatorConnection {
         this.options.logs.pairingSucceeded();
         this.options.onEvent({ eventType: "logged_in", eventData: { deviceId: frame.deviceId } });
         this.health.paired();
+        return;
+      case "pair_error":
+        this.options.logs.transportWarning("pairing refused by WhatsApp");
+        this.options.onEvent({
+          eventType: "login_error",
+          eventData: { id: frame.deviceId, error: frame.error },
+        });
+        return;
+      case "history_sync":
+        this.onHistorySync(frame.messages, frame.progress);
         return;
       case "logged_out":
         this.forgetSession(frame.reason);
@@ -172,8 +195,31 @@ export class SimulatorConnection {
     }
   }
 
+  /** Kept only with `historySync` on; its last chunk is `initial_sync_finished`. */
+  private onHistorySync(messages: unknown[], progress: number): void {
+    if (!this.options.historySync?.()) return;
+    const valid = messages.flatMap((message) => {
+      const parsed = MessageEventData.safeParse(message);
+      return parsed.success ? [parsed.data] : [];
+    });
+    if (valid.length < messages.length)
+      this.options.logs.transportWarning("simulator sent malformed history");
+    this.history.hold(valid);
+    if (progress < 100 || this.syncFinished) return;
+    this.syncFinished = true;
+    this.options.onEvent({ eventType: "initial_sync_finished", eventData: {} });
+  }
+
+  /** /session/flush-history: the held history sync as `message_history_sync` events, then forgotten. */
+  flushHistory(): void {
+    if (!this.session) throw new TransportError("not_paired", "device not paired");
+    for (const event of historyEvents(this.history.take())) this.options.onEvent(event);
+  }
+
   private forgetSession(reason: string): void {
     this.session = undefined;
+    this.history.clear();
+    this.syncFinished = false;
     this.options.session.clear().catch(() => this.options.logs.sessionStateFailed("save", "clear failed", 0));
     this.options.logs.loggedOut(reason);
     this.options.onEvent({ eventType: "logged_out", eventData: { reason } });

@@ -128,7 +128,7 @@ export class SimulatorTransport implements WhatsAppTransport {
   rejectCall = async (callId: string, callerId: string) =>
     void (await this.network.call("rejectCall", { callId, callerId }, Done));
 
-  flushHistory = async () => void (await this.network.call("flushHistory", {}, Done));
+  flushHistory = async () => this.network.flushHistory();
   requestChatMessages = async (chatId: string, before: MessageRef, count: number) =>
     void (await this.network.call("requestChatMessages", { chatId, before, count }, Done));
   deleteForMe = async (ref: MessageRef) => void (await this.network.call("deleteForMe", { ref }, Done));
