@@ -101,6 +101,7 @@ function instanceOperation(route: InstanceRoute): Operation {
     success: route.success,
     errors: [...route.errors, ...PLATFORM_ERRORS, ...(route.request ? BODY_ERRORS : [])],
     response: route.response,
+    ...(route.query ? { query: route.query } : {}),
   });
   // Calls that change things take an Idempotency-Key (our extension, core/idempotency.ts).
   const withKey: Operation =
