@@ -267,7 +267,9 @@ function adReferralOf(info: proto.IContextInfo): AdReferral | undefined {
   };
   const mediaType = AD_MEDIA_TYPES[ad.mediaType ?? 0];
   return {
-    ...Object.fromEntries(Object.entries(text).filter(([, value]) => typeof value === "string" && value !== "")),
+    ...Object.fromEntries(
+      Object.entries(text).filter(([, value]) => typeof value === "string" && value !== ""),
+    ),
     ...(mediaType ? { mediaType } : {}),
     ...(typeof ad.showAdAttribution === "boolean" ? { showAdAttribution: ad.showAdAttribution } : {}),
   };

@@ -134,7 +134,8 @@ export class BaileysStore {
     const contact = this.contacts.get(chat.id);
     const muteEnd = chat.muteEndTime;
     // WhatsApp gives the mute's end in seconds (ms in some syncs); -1 mutes for ever (no end).
-    const muteEndMs = muteEnd !== undefined && muteEnd > 0 ? muteEnd * (muteEnd < 1e12 ? 1000 : 1) : undefined;
+    const muteEndMs =
+      muteEnd !== undefined && muteEnd > 0 ? muteEnd * (muteEnd < 1e12 ? 1000 : 1) : undefined;
     const isMuted = muteEnd !== undefined && (muteEnd < 0 || (muteEndMs ?? 0) > Date.now());
     return {
       id: chat.id,
