@@ -1,8 +1,11 @@
 import type { RouteMethod } from "@wsapi/contracts/routes";
 import { z } from "zod";
 import {
+  AccountInstanceDefaults,
+  AccountInstanceDetail,
   createInstanceRequest,
   instanceDefaultsRequest,
+  instanceListQuery,
   instanceNameRequest,
   instanceSettingsRequest,
   PagedAccountInstances,
@@ -35,6 +38,7 @@ export interface AccountRoute {
 }
 
 const paged = { query: pageQuery, errors: [400] } as const;
+const instanceList = { query: instanceListQuery, errors: [400] } as const;
 const instance = { errors: [404] } as const;
 const subscription = { errors: [400, 404] } as const;
 
@@ -42,7 +46,7 @@ export const ACCOUNT_OPERATIONS = {
   listAccountInstances: {
     method: "GET",
     path: "/account/instances",
-    ...paged,
+    ...instanceList,
     response: PagedAccountInstances,
     success: 200,
   },
@@ -56,6 +60,7 @@ export const ACCOUNT_OPERATIONS = {
   getAccountInstanceDefaults: {
     method: "GET",
     path: "/account/instances/defaults",
+    response: AccountInstanceDefaults,
     success: 200,
     errors: [],
   },
@@ -66,7 +71,13 @@ export const ACCOUNT_OPERATIONS = {
     success: 204,
     errors: [400],
   },
-  getAccountInstance: { method: "GET", path: "/account/instances/:id", success: 200, ...instance },
+  getAccountInstance: {
+    method: "GET",
+    path: "/account/instances/:id",
+    response: AccountInstanceDetail,
+    success: 200,
+    ...instance,
+  },
   deleteAccountInstance: { method: "DELETE", path: "/account/instances/:id", success: 204, ...instance },
   updateAccountInstanceName: {
     method: "PUT",
