@@ -35,6 +35,8 @@ export interface AccountRoute {
   success: 200 | 201 | 204;
   /** Statuses the operation answers besides the key checks' 401, 403 and 429. */
   errors: readonly number[];
+  /** Ours, not in WSAPI's OpenAPI: marked `x-wsapi-extension` in /openapi.json. */
+  extension?: boolean;
 }
 
 const paged = { query: pageQuery, errors: [400] } as const;
@@ -56,6 +58,7 @@ export const ACCOUNT_OPERATIONS = {
     request: createInstanceRequest,
     success: 201,
     errors: [400, 403, 409],
+    extension: true,
   },
   getAccountInstanceDefaults: {
     method: "GET",
@@ -78,7 +81,13 @@ export const ACCOUNT_OPERATIONS = {
     success: 200,
     ...instance,
   },
-  deleteAccountInstance: { method: "DELETE", path: "/account/instances/:id", success: 204, ...instance },
+  deleteAccountInstance: {
+    method: "DELETE",
+    path: "/account/instances/:id",
+    success: 204,
+    ...instance,
+    extension: true,
+  },
   updateAccountInstanceName: {
     method: "PUT",
     path: "/account/instances/:id/name",
