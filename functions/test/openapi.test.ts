@@ -40,6 +40,7 @@ describe("OpenAPI document", () => {
       const op = spec.paths[path]?.[route.method.toLowerCase()] as unknown as Op | undefined;
       assert.equal(op?.operationId, route.operationId, `${route.method} ${path}`);
       assert.ok(op.responses[route.success], `${route.operationId}: success status`);
+      assert.equal(op["x-wsapi-extension"] === true, route.extension === true, route.operationId);
       for (const status of [401, 403, 429, ...route.errors])
         assert.ok(op.responses[status], `${route.operationId} ${status}`);
     }

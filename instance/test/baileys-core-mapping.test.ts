@@ -8,6 +8,7 @@ import { proto, type WAMessage } from "@whiskeysockets/baileys";
 import { EVENT_DATA_SCHEMAS, type WhatsAppEvent } from "@wsapi/contracts/events";
 import { INSTANCE_OPERATIONS } from "@wsapi/contracts/routes";
 import type { z } from "zod";
+import { groupInfo } from "../src/transport/baileys-actions.js";
 import { BaileysHistory } from "../src/transport/baileys-history.js";
 import type { MappingContext } from "../src/transport/baileys-mapping.js";
 import {
@@ -17,6 +18,7 @@ import {
   mapJoinRequests,
   mapPrivacySettings,
 } from "../src/transport/baileys-mapping-core.js";
+import { BaileysStore } from "../src/transport/baileys-store.js";
 import { HISTORY_CHUNK } from "../src/transport/history-hold.js";
 
 const FIXTURES = new URL("./fixtures/core/", import.meta.url);
@@ -62,6 +64,13 @@ function run(fixture: Fixture): unknown {
       return responseOf("getChatBusinessProfile").parse(mapBusinessProfile(fixture.payload));
     case "groupRequestParticipantsList":
       return responseOf("getGroupRequests").parse(mapJoinRequests(fixture.payload, ctx.now));
+    case "groupMetadata":
+      return responseOf("getGroup").parse(groupInfo(fixture.payload));
+    case "chats.upsert": {
+      const store = new BaileysStore();
+      store.onChatsUpsert(fixture.payload);
+      return responseOf("listChats").parse(store.listChats());
+    }
     case "messaging-history.set": {
       // Either the messages alone (with `syncType` beside them) or a list of whole recorded payloads.
       const sets: HistorySetJson[] = Array.isArray(fixture.payload)

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CommunityInfo, CommunitySubGroup } from "@wsapi/contracts/community-api";
+import { GroupInfo } from "@wsapi/contracts/instance-api";
 import { type InstanceClient, pairByQr } from "./support/instances.js";
 import { jid, startTestNetwork, type TestNetwork } from "./support/network.js";
 
@@ -53,8 +54,9 @@ describe("simulated network: communities", () => {
       CommunitySubGroup.parse(g),
     );
     assert.equal(announcement?.isAnnouncementGroup, true);
-    const group = await b.json<{ isAnnounce: boolean }>("GET", `/groups/${announcement?.groupId}`);
+    const group = GroupInfo.parse(await b.json("GET", `/groups/${announcement?.groupId}`));
     assert.equal(group.isAnnounce, true, "only admins write in the announcement group");
+    assert.deepEqual([group.communityId, group.isAnnouncementGroup], [communityId, true]);
     assert.deepEqual(
       (await b.json<{ communityId: string }[]>("GET", "/communities")).map((x) => x.communityId),
       [communityId],
@@ -139,6 +141,8 @@ describe("simulated network: communities", () => {
     );
     const linked = await a.json<{ groupId: string }[]>("GET", `/communities/${communityId}/groups`);
     assert.ok(linked.some((g) => g.groupId === groupId));
+    const linkedInfo = GroupInfo.parse(await b.json("GET", `/groups/${groupId}`));
+    assert.deepEqual([linkedInfo.communityId, linkedInfo.isAnnouncementGroup], [communityId, false]);
     assert.equal((await a.call("POST", `/communities/${communityId}/groups/link`, { groupId })).status, 400);
     assert.equal((await a.call("DELETE", `/communities/${communityId}/groups/${groupId}`)).status, 204);
     const after = await a.json<{ groupId: string; isAnnouncementGroup: boolean }[]>(
@@ -146,6 +150,8 @@ describe("simulated network: communities", () => {
       `/communities/${communityId}/groups`,
     );
     assert.ok(!after.some((g) => g.groupId === groupId));
+    const unlinked = GroupInfo.parse(await a.json("GET", `/groups/${groupId}`));
+    assert.deepEqual([unlinked.communityId, unlinked.isAnnouncementGroup], [undefined, undefined]);
     const announcement = after.find((g) => g.isAnnouncementGroup)!;
     const refused = await a.call("DELETE", `/communities/${communityId}/groups/${announcement.groupId}`);
     assert.equal(refused.status, 400);

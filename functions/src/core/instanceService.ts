@@ -1,16 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { checkEgressUrl, type EgressMode } from "@wsapi/contracts/egress";
+import type { z } from "zod";
 import { EMAIL_NOT_VERIFIED_DETAIL } from "./accounts.js";
 import { decryptText, encrypt } from "./aead.js";
 import { apiKeyDigest, apiKeyPrefix, generateApiKey } from "./apiKey.js";
 import { ApiError } from "./errors.js";
 import type { LogoutOutcome } from "./instanceDeletion.js";
 import {
+  type AccountInstanceDefaults,
   defaultSettings,
+  hasInstanceFilter,
   type Instance,
   type InstanceDefaults,
   type InstanceDefaultsRequest,
+  type InstanceListQuery,
   type InstanceSettingsRequest,
+  instanceSummary,
+  matchesInstanceFilter,
   newInstanceId,
   newRuntimeId,
 } from "./instances.js";
@@ -235,9 +241,32 @@ export async function updateInstanceDefaults(
   await deps.instances.setDefaults(accountId, next);
 }
 
-export function defaultsView(defaults: InstanceDefaults) {
+export function defaultsView(defaults: InstanceDefaults): z.infer<typeof AccountInstanceDefaults> {
   const { hasDefaultSigningSecret, ...rest } = defaults;
   return { ...rest, hasDefaultSigningSecret };
+}
+
+/** A page of the account's instances; with a filter (WSAPI's list query), a page of those that match. */
+export async function listInstances(deps: InstanceDeps, accountId: string, query: InstanceListQuery) {
+  const { pageNumber, pageSize } = query;
+  if (!hasInstanceFilter(query)) {
+    const { items, totalCount } = await deps.instances.list(accountId, { pageNumber, pageSize });
+    return { items: items.map(instanceSummary), totalCount, pageNumber, pageSize };
+  }
+  // An account has at most its plan's few instances: read them all, then filter and page.
+  const matching: Instance[] = [];
+  for (let page = 1; ; page++) {
+    const { items, totalCount } = await deps.instances.list(accountId, { pageNumber: page, pageSize: 100 });
+    matching.push(...items.filter((instance) => matchesInstanceFilter(instance, query)));
+    if (items.length === 0 || page * 100 >= totalCount) break;
+  }
+  const start = (pageNumber - 1) * pageSize;
+  return {
+    items: matching.slice(start, start + pageSize).map(instanceSummary),
+    totalCount: matching.length,
+    pageNumber,
+    pageSize,
+  };
 }
 
 export async function restartInstance(deps: InstanceDeps, accountId: string, instanceId: string) {

@@ -58,6 +58,21 @@ export const pageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+const instant = z.iso
+  .datetime({ offset: true, error: "must be an RFC 3339 date-time" })
+  .transform((value) => Date.parse(value));
+
+/** WSAPI's instance list query: a page, optionally only instances created in a window or in a status. */
+export const instanceListQuery = pageQuery.extend({
+  createdFrom: instant.optional(),
+  createdTo: instant.optional(),
+  status: z.string().max(32).optional(),
+});
+export type InstanceListQuery = z.output<typeof instanceListQuery>;
+export type InstanceFilter = Pick<InstanceListQuery, "createdFrom" | "createdTo" | "status">;
+export const hasInstanceFilter = (filter: InstanceFilter) =>
+  filter.createdFrom !== undefined || filter.createdTo !== undefined || filter.status !== undefined;
+
 export type InstanceSettingsRequest = z.infer<typeof instanceSettingsRequest>;
 export type InstanceDefaultsRequest = z.infer<typeof instanceDefaultsRequest>;
 
@@ -82,6 +97,15 @@ export interface InstanceDefaults {
   defaultPullMode: boolean;
   hasDefaultSigningSecret: boolean;
 }
+
+/** WSAPI's AccountInstanceDefaults, saying whether the signing secret is set instead of answering it. */
+export const AccountInstanceDefaults = z.object({
+  defaultWebhookUrl: z.string().nullable(),
+  defaultEventFilters: z.array(z.string()).nullable(),
+  defaultHistorySync: z.boolean(),
+  defaultPullMode: z.boolean(),
+  hasDefaultSigningSecret: z.boolean(),
+});
 
 export const EMPTY_DEFAULTS: InstanceDefaults = {
   defaultWebhookUrl: null,
@@ -153,6 +177,14 @@ export function instanceStatus(instance: Instance): string {
   return instance.device?.isLoggedIn ? "connected" : "unpaired";
 }
 
+export function matchesInstanceFilter(instance: Instance, filter: InstanceFilter): boolean {
+  return (
+    (filter.createdFrom === undefined || instance.createdAt >= filter.createdFrom) &&
+    (filter.createdTo === undefined || instance.createdAt <= filter.createdTo) &&
+    (filter.status === undefined || instanceStatus(instance) === filter.status)
+  );
+}
+
 /** WSAPI's AccountInstance: one item of GET /account/instances and of a subscription's instances. */
 export const AccountInstance = z.object({
   id: z.string(),
@@ -189,7 +221,34 @@ export function instanceSummary(instance: Instance): z.infer<typeof AccountInsta
   };
 }
 
-export function instanceDetail(instance: Instance) {
+/**
+ * WSAPI's AccountInstanceDetail, and ours: the settings say whether a secret is set instead of
+ * answering it (`hasEventSigningSecret` for WSAPI's `eventSigningSecret`), plus the instance's id,
+ * runtime state, API key prefix, webhook auth header and pacing.
+ */
+export const AccountInstanceDetail = z.object({
+  id: z.string(),
+  name: z.string(),
+  hasApiKey: z.boolean(),
+  settings: z.object({
+    useCustomDefaults: z.boolean(),
+    pullMode: z.boolean(),
+    webhookUrl: z.string().nullable(),
+    historySync: z.boolean(),
+    eventFilters: z.array(z.string()).nullable(),
+    webhookAuthHeader: z.string().nullable(),
+    pacing: Pacing.nullable(),
+    hasEventSigningSecret: z.boolean(),
+    hasWebhookAuthValue: z.boolean(),
+  }),
+  status: z.string(),
+  runtime: z.object({ state: z.string(), code: z.string().optional(), detail: z.string().optional() }),
+  deviceId: z.string().nullable(),
+  created: z.iso.datetime(),
+  apiKey: z.object({ prefix: z.string(), createdAt: z.iso.datetime() }),
+});
+
+export function instanceDetail(instance: Instance): z.infer<typeof AccountInstanceDetail> {
   const { hasSigningSecret, hasWebhookAuthValue, ...settings } = instance.settings;
   return {
     id: instance.instanceId,

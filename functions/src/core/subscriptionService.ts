@@ -5,7 +5,12 @@ import {
   type InstanceDeps,
   requireDefaultSubscription,
 } from "./instanceService.js";
-import { instanceIdSchema, instanceStatus, instanceSummary } from "./instances.js";
+import {
+  type InstanceFilter,
+  instanceIdSchema,
+  instanceSummary,
+  matchesInstanceFilter,
+} from "./instances.js";
 import type { Plan } from "./ports/accounts.js";
 import type { Page } from "./ports/subscriptions.js";
 import {
@@ -76,16 +81,11 @@ export async function listSubscriptionInstances(
   deps: InstanceDeps,
   owner: SubscriptionOwner,
   subscriptionId: string,
-  query: Page & { createdFrom?: number; createdTo?: number; status?: string },
+  query: Page & InstanceFilter,
 ) {
   const subscription = await requireSubscription(deps, owner, subscriptionId);
   const matching = (await deps.subscriptions.instances(owner.accountId, subscription.id))
-    .filter(
-      (instance) =>
-        (query.createdFrom === undefined || instance.createdAt >= query.createdFrom) &&
-        (query.createdTo === undefined || instance.createdAt <= query.createdTo) &&
-        (query.status === undefined || instanceStatus(instance) === query.status),
-    )
+    .filter((instance) => matchesInstanceFilter(instance, query))
     .sort((a, b) => a.createdAt - b.createdAt || a.instanceId.localeCompare(b.instanceId));
   const start = (query.pageNumber - 1) * query.pageSize;
   return {

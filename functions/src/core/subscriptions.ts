@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { INSTANCE_ID_PATTERN, pageQuery } from "./instances.js";
+import { INSTANCE_ID_PATTERN, instanceListQuery, pageQuery } from "./instances.js";
 import type { Plan } from "./ports/accounts.js";
 import type { SubscriptionStore } from "./ports/subscriptions.js";
 
@@ -260,11 +260,7 @@ const instant = z.iso
   .datetime({ offset: true, error: "must be an RFC 3339 date-time" })
   .transform((value) => Date.parse(value));
 
-export const subscriptionInstancesQuery = pageQuery.extend({
-  createdFrom: instant.optional(),
-  createdTo: instant.optional(),
-  status: z.string().max(32).optional(),
-});
+export const subscriptionInstancesQuery = instanceListQuery;
 
 export const subscriptionChangesQuery = pageQuery.extend({
   timestampFrom: instant.optional(),

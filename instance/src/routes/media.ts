@@ -1,4 +1,4 @@
-import { mediaId } from "@wsapi/contracts/instance-api";
+import { MediaDownloadQuery } from "@wsapi/contracts/instance-api";
 import type { AppDependencies } from "../app.js";
 import type { OperationHandlers } from "../http/operations.js";
 import { ProblemError } from "../http/problem.js";
@@ -7,7 +7,7 @@ import { readParam } from "../http/validate.js";
 export function mediaHandlers({ transport }: AppDependencies) {
   return {
     downloadMedia: async (c) => {
-      const id = readParam(mediaId, c.req.query("id"), "id");
+      const id = readParam(MediaDownloadQuery.shape.id, c.req.query("id"), "id");
       const media = await transport.downloadMedia(id);
       if (!media) throw new ProblemError("NOT_FOUND", "media not found or no longer available");
       const filename = (media.filename ?? `${id}${extensionOf(media.mimeType)}`).replace(/[^\w.-]/g, "_");

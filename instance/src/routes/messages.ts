@@ -37,7 +37,8 @@ export function messageHandlers(deps: AppDependencies) {
       bytes,
       mimeType,
       ...(body.caption !== undefined ? { caption: body.caption } : {}),
-      ...(body.viewOnce !== undefined ? { viewOnce: body.viewOnce } : {}),
+      // WhatsApp has no view-once documents: a document's `viewOnce` (WSAPI takes it) is ignored.
+      ...(body.viewOnce !== undefined && kind !== "document" ? { viewOnce: body.viewOnce } : {}),
       ...(body.filename !== undefined ? { filename: body.filename } : {}),
       ...(body.isAnimated !== undefined ? { isAnimated: body.isAnimated } : {}),
     });

@@ -35,6 +35,13 @@ export function groupInfo(world: SimWorld, group: SimGroup): GroupInfo {
       isSuperAdmin: role.superAdmin,
       displayName: world.net.accounts.get(phone)?.pushName,
     })),
+    ...(group.linkedParent
+      ? {
+          communityId: group.linkedParent,
+          isAnnouncementGroup:
+            world.groups.get(group.linkedParent)?.community?.announcementGroup === group.id,
+        }
+      : {}),
     isJoinApprovalRequired: group.joinApproval,
     memberAddMode: group.onlyAdminAdd ? "admin_add" : "all_member_add",
   };

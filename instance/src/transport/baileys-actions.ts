@@ -67,6 +67,9 @@ export function groupInfo(group: GroupMetadata): GroupInfo {
       isSuperAdmin: p.admin === "superadmin",
       ...(p.notify ? { displayName: p.notify } : {}),
     })),
+    ...(group.linkedParent
+      ? { communityId: group.linkedParent, isAnnouncementGroup: group.isCommunityAnnounce === true }
+      : {}),
     isJoinApprovalRequired: group.joinApprovalMode === true,
     memberAddMode: group.memberAddMode ? "all_member_add" : "admin_add",
   };

@@ -1,7 +1,7 @@
 // Baileys messages (messages.upsert) → WSAPI events. Pure: type-only imports, no I/O, so it is
 // tested with recorded fixtures. Other Baileys events are mapped in baileys-mapping-updates.ts.
 import type { proto, WAMessage } from "@whiskeysockets/baileys";
-import type { MessageEventData, WhatsAppEvent } from "@wsapi/contracts/events";
+import type { AdReferral, MessageEventData, WhatsAppEvent } from "@wsapi/contracts/events";
 import {
   expirationOf,
   identityOf,
@@ -229,6 +229,7 @@ function contextOf(content: Content, me: Me): Partial<MessageEventData> {
   const ephemeral = info.expiration ? expirationOf(info.expiration) : undefined;
   const quotedText =
     info.quotedMessage?.conversation ?? info.quotedMessage?.extendedTextMessage?.text ?? undefined;
+  const adReferral = adReferralOf(info);
   return {
     ...(info.mentionedJid?.length ? { mentions: info.mentionedJid } : {}),
     ...(info.isForwarded ? { isForwarded: true } : {}),
@@ -242,5 +243,34 @@ function contextOf(content: Content, me: Me): Partial<MessageEventData> {
           },
         }
       : {}),
+    ...(adReferral ? { adReferral } : {}),
+  };
+}
+
+// proto.ContextInfo.ExternalAdReplyInfo.MediaType: 1 image, 2 video (0 none).
+const AD_MEDIA_TYPES: Record<number, AdReferral["mediaType"]> = { 1: "image", 2: "video" };
+
+/** The click-to-WhatsApp ad a message came from, its fields passed through as WhatsApp gives them. */
+function adReferralOf(info: proto.IContextInfo): AdReferral | undefined {
+  const ad = info.externalAdReply;
+  if (!ad) return undefined;
+  const text = {
+    ctwaClid: ad.ctwaClid,
+    sourceType: ad.sourceType,
+    sourceId: ad.sourceId,
+    sourceUrl: ad.sourceUrl,
+    sourceApp: ad.sourceApp,
+    title: ad.title,
+    body: ad.body,
+    thumbnailUrl: ad.thumbnailUrl,
+    conversionSource: info.conversionSource,
+  };
+  const mediaType = AD_MEDIA_TYPES[ad.mediaType ?? 0];
+  return {
+    ...Object.fromEntries(
+      Object.entries(text).filter(([, value]) => typeof value === "string" && value !== ""),
+    ),
+    ...(mediaType ? { mediaType } : {}),
+    ...(typeof ad.showAdAttribution === "boolean" ? { showAdAttribution: ad.showAdAttribution } : {}),
   };
 }

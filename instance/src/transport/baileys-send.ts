@@ -81,9 +81,9 @@ function mediaContent(
     case "video":
       return { video: bytes, mimetype, ...captioned, ...once, ...mentions, ...contextInfo };
     case "audio":
-      return { audio: bytes, mimetype, ptt: false };
+      return { audio: bytes, mimetype, ptt: false, ...once };
     case "voice":
-      return { audio: bytes, mimetype, ptt: true };
+      return { audio: bytes, mimetype, ptt: true, ...once };
     case "document":
       return {
         document: bytes,

@@ -133,8 +133,10 @@ export class BaileysStore {
   private chatItem(chat: StoredChat): ChatListItem {
     const contact = this.contacts.get(chat.id);
     const muteEnd = chat.muteEndTime;
-    const isMuted =
-      muteEnd !== undefined && (muteEnd < 0 || muteEnd * (muteEnd < 1e12 ? 1000 : 1) > Date.now());
+    // WhatsApp gives the mute's end in seconds (ms in some syncs); -1 mutes for ever (no end).
+    const muteEndMs =
+      muteEnd !== undefined && muteEnd > 0 ? muteEnd * (muteEnd < 1e12 ? 1000 : 1) : undefined;
+    const isMuted = muteEnd !== undefined && (muteEnd < 0 || (muteEndMs ?? 0) > Date.now());
     return {
       id: chat.id,
       ...(contact?.lid ? { lid: contact.lid } : {}),
@@ -142,6 +144,7 @@ export class BaileysStore {
       isArchived: chat.archived,
       isPinned: chat.pinned,
       isMuted,
+      ...(isMuted && muteEndMs !== undefined ? { muteEndTime: new Date(muteEndMs).toISOString() } : {}),
       ...(contact?.notify ? { pushName: contact.notify } : {}),
       ...(contact?.verifiedName ? { businessName: contact.verifiedName } : {}),
       ...((contact?.name ?? chat.name) ? { fullName: contact?.name ?? chat.name } : {}),

@@ -20,6 +20,22 @@ export const EventSender = EventIdentity.extend({ isMe: z.boolean() });
 export type EventIdentity = z.infer<typeof EventIdentity>;
 export type EventSender = z.infer<typeof EventSender>;
 
+/** Click-to-WhatsApp ad attribution: on the first message a contact sends after clicking an ad. */
+export const AdReferral = z.object({
+  ctwaClid: z.string().optional(),
+  sourceType: z.string().optional(),
+  sourceId: z.string().optional(),
+  sourceUrl: z.string().optional(),
+  sourceApp: z.string().optional(),
+  title: z.string().optional(),
+  body: z.string().optional(),
+  mediaType: z.enum(["image", "video"]).optional(),
+  thumbnailUrl: z.string().optional(),
+  conversionSource: z.string().optional(),
+  showAdAttribution: z.boolean().optional(),
+});
+export type AdReferral = z.infer<typeof AdReferral>;
+
 export const MessageEventData = z.object({
   id: z.string(),
   time,
@@ -67,6 +83,7 @@ export const MessageEventData = z.object({
       text: z.string().optional(),
     })
     .optional(),
+  adReferral: AdReferral.optional(),
   ephemeralExpiration: expiration.optional(),
   isEdit: z.boolean().optional(),
   edit: z.object({ originalMessageTime: time.optional(), originalMessageId: z.string() }).optional(),

@@ -59,6 +59,8 @@ export const SendDocumentRequest = z
     ...sendCommon,
     ...mediaSource,
     caption: z.string().max(4096).optional(),
+    // WSAPI's document request is its media request plus `filename`, so it takes `viewOnce` too.
+    viewOnce: z.boolean().optional(),
     filename: z.string().min(1).max(255),
   })
   .refine(exactlyOneSource, sourceError);
@@ -155,8 +157,9 @@ export const UpdateParticipantsRequest = z.object({
 });
 export const SetGroupNameRequest = z.object({ name: z.string().min(1).max(100) });
 export const SetGroupDescriptionRequest = z.object({ description: z.string().max(2048).default("") });
-export const SetBoolRequest = z.object({ enabled: z.boolean() });
-export const SetMemberAddModeRequest = z.object({ onlyAdminAdd: z.boolean() });
+// Optional in WSAPI's schemas: absent means false, as Go decodes it.
+export const SetBoolRequest = z.object({ enabled: z.boolean().default(false) });
+export const SetMemberAddModeRequest = z.object({ onlyAdminAdd: z.boolean().default(false) });
 export const JoinWithLinkRequest = z.object({
   code: z.string().regex(/^[A-Za-z0-9]{6,64}$/, "must be an invite code"),
 });
@@ -166,6 +169,7 @@ export type GroupSetting = (typeof GROUP_SETTINGS)[number];
 export const RejectCallRequest = z.object({ callerId: personJid });
 export const callId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a call ID");
 export const mediaId = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be a media ID");
+export const MediaDownloadQuery = z.object({ id: mediaId });
 
 export const Identity = z.object({
   id: z.string(),
@@ -185,6 +189,8 @@ export const SessionStatus = z.object({
 export const CodeResponse = z.object({ code: z.string() });
 export const CreatedResponse = z.object({ id: z.string() });
 
+const time = z.iso.datetime({ offset: true });
+
 export const ChatListItem = z.object({
   id: z.string(),
   lid: z.string().optional(),
@@ -192,11 +198,11 @@ export const ChatListItem = z.object({
   isArchived: z.boolean(),
   isPinned: z.boolean(),
   isMuted: z.boolean(),
-  muteEndTime: z.string().optional(),
+  muteEndTime: time.optional(),
   pushName: z.string().optional(),
   businessName: z.string().optional(),
   fullName: z.string().optional(),
-  lastActivity: z.string().optional(),
+  lastActivity: time.optional(),
 });
 export const ContactInfo = Identity.extend({
   fullName: z.string().optional(),
@@ -234,13 +240,17 @@ export const GroupInfo = z.object({
   groupId: z.string(),
   owner: Identity.optional(),
   name: z.string(),
-  createdAt: z.string().optional(),
+  createdAt: time.optional(),
   description: z.string().optional(),
   isAnnounce: z.boolean(),
   isLocked: z.boolean(),
   isEphemeral: z.boolean().optional(),
   ephemeralExpiration: z.number().int().optional(),
   participants: z.array(GroupParticipant),
+  /** Set on a group linked to a community: the community's JID. */
+  communityId: z.string().optional(),
+  /** Set on a group linked to a community: whether it is the community's announcement group. */
+  isAnnouncementGroup: z.boolean().optional(),
   isJoinApprovalRequired: z.boolean().optional(),
   memberAddMode: z.string().optional(),
 });
@@ -263,7 +273,7 @@ export const JoinWithInviteRequest = z.object({
   code: z.string().regex(/^[A-Za-z0-9+/=_-]{6,128}$/, "must be an invite code"),
   expiration: z.number().int().optional(),
 });
-export const GroupParticipantRequest = z.object({ user: Identity, requestedAt: z.string().optional() });
+export const GroupParticipantRequest = z.object({ user: Identity, requestedAt: time.optional() });
 export const UpdateRequestsRequest = z.object({
   participants: z.array(personJid).min(1).max(1024),
   action: z.enum(["approve", "reject"]),

@@ -28,6 +28,8 @@ export interface RouteSpec<
   paired: boolean;
   /** JSON request body, validated by the gateway and by the instance. */
   request: R;
+  /** Query string parameters (documented in /openapi.json; the instance validates them). */
+  query?: z.ZodObject;
   /** Byte cap of the request body (SMALL_BODY_MAX_BYTES unless set). */
   maxBytes: number;
   response?: z.ZodType | BinaryResponse;
@@ -40,6 +42,7 @@ export interface RouteSpec<
 
 interface Options<R> {
   request?: R;
+  query?: z.ZodObject;
   response?: z.ZodType | BinaryResponse;
   success?: RouteSpec["success"];
   paired?: boolean;
@@ -63,6 +66,7 @@ function route<S extends RouteState, R extends z.ZodType | undefined = undefined
     path,
     paired,
     request: options.request as R,
+    ...(options.query ? { query: options.query } : {}),
     maxBytes: options.maxBytes ?? api.SMALL_BODY_MAX_BYTES,
     ...(options.response ? { response: options.response } : {}),
     success: options.success ?? (options.response ? 200 : 204),
@@ -237,6 +241,7 @@ export const INSTANCE_OPERATIONS = {
   getUserProfile: ready("GET", "/users/:phone/profile", { response: api.UserInfo }),
 
   downloadMedia: ready("GET", "/media/download", {
+    query: api.MediaDownloadQuery,
     response: { binary: "application/octet-stream" },
     ...notFound,
   }),

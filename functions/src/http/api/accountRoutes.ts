@@ -1,8 +1,11 @@
 import type { RouteMethod } from "@wsapi/contracts/routes";
 import { z } from "zod";
 import {
+  AccountInstanceDefaults,
+  AccountInstanceDetail,
   createInstanceRequest,
   instanceDefaultsRequest,
+  instanceListQuery,
   instanceNameRequest,
   instanceSettingsRequest,
   PagedAccountInstances,
@@ -32,9 +35,12 @@ export interface AccountRoute {
   success: 200 | 201 | 204;
   /** Statuses the operation answers besides the key checks' 401, 403 and 429. */
   errors: readonly number[];
+  /** Ours, not in WSAPI's OpenAPI: marked `x-wsapi-extension` in /openapi.json. */
+  extension?: boolean;
 }
 
 const paged = { query: pageQuery, errors: [400] } as const;
+const instanceList = { query: instanceListQuery, errors: [400] } as const;
 const instance = { errors: [404] } as const;
 const subscription = { errors: [400, 404] } as const;
 
@@ -42,7 +48,7 @@ export const ACCOUNT_OPERATIONS = {
   listAccountInstances: {
     method: "GET",
     path: "/account/instances",
-    ...paged,
+    ...instanceList,
     response: PagedAccountInstances,
     success: 200,
   },
@@ -52,10 +58,12 @@ export const ACCOUNT_OPERATIONS = {
     request: createInstanceRequest,
     success: 201,
     errors: [400, 403, 409],
+    extension: true,
   },
   getAccountInstanceDefaults: {
     method: "GET",
     path: "/account/instances/defaults",
+    response: AccountInstanceDefaults,
     success: 200,
     errors: [],
   },
@@ -66,8 +74,20 @@ export const ACCOUNT_OPERATIONS = {
     success: 204,
     errors: [400],
   },
-  getAccountInstance: { method: "GET", path: "/account/instances/:id", success: 200, ...instance },
-  deleteAccountInstance: { method: "DELETE", path: "/account/instances/:id", success: 204, ...instance },
+  getAccountInstance: {
+    method: "GET",
+    path: "/account/instances/:id",
+    response: AccountInstanceDetail,
+    success: 200,
+    ...instance,
+  },
+  deleteAccountInstance: {
+    method: "DELETE",
+    path: "/account/instances/:id",
+    success: 204,
+    ...instance,
+    extension: true,
+  },
   updateAccountInstanceName: {
     method: "PUT",
     path: "/account/instances/:id/name",

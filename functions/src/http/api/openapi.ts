@@ -101,6 +101,7 @@ function instanceOperation(route: InstanceRoute): Operation {
     success: route.success,
     errors: [...route.errors, ...PLATFORM_ERRORS, ...(route.request ? BODY_ERRORS : [])],
     response: route.response,
+    ...(route.query ? { query: route.query } : {}),
   });
   // Calls that change things take an Idempotency-Key (our extension, core/idempotency.ts).
   const withKey: Operation =
@@ -134,7 +135,7 @@ function instanceOperation(route: InstanceRoute): Operation {
 }
 
 function accountOperation(route: AccountRoute & { operationId: string }): Operation {
-  return operation(route.path, {
+  const op = operation(route.path, {
     operationId: route.operationId,
     tag: "account",
     instance: false,
@@ -144,6 +145,13 @@ function accountOperation(route: AccountRoute & { operationId: string }): Operat
     ...(route.response ? { response: route.response } : {}),
     ...(route.query ? { query: route.query } : {}),
   });
+  return route.extension
+    ? {
+        ...op,
+        "x-wsapi-extension": true,
+        description: "Our extension to WSAPI (which creates and deletes instances under subscriptions).",
+      }
+    : op;
 }
 
 export function buildOpenApi(serverUrl: string) {

@@ -6,6 +6,7 @@ import {
   defaultsView,
   deleteInstance,
   type InstanceDeps,
+  listInstances,
   renameInstance,
   requireInstance,
   restartInstance,
@@ -19,10 +20,10 @@ import {
   instanceDefaultsRequest,
   instanceDetail,
   instanceIdSchema,
+  instanceListQuery,
   instanceNameRequest,
   instanceSettingsRequest,
   instanceSummary,
-  pageQuery,
 } from "../../core/instances.js";
 import type { Plan } from "../../core/ports/accounts.js";
 import { describeIssues, parseJsonBody } from "../common/body.js";
@@ -62,10 +63,9 @@ export function registerInstanceRoutes<E extends Env>(
   });
 
   app.get(base, async (c) => {
-    const query = pageQuery.safeParse(c.req.query());
+    const query = instanceListQuery.safeParse(c.req.query());
     if (!query.success) throw new ApiError("VALIDATION", describeIssues(query.error));
-    const { items, totalCount } = await (await deps()).instances.list(owner(c).accountId, query.data);
-    return c.json({ items: items.map(instanceSummary), totalCount, ...query.data });
+    return c.json(await listInstances(await deps(), owner(c).accountId, query.data));
   });
 
   app.post(base, async (c) => {
