@@ -3,6 +3,7 @@
 
 import { Hono } from "hono";
 import type { CryptoKey } from "jose";
+import type { StageRecorder } from "./events/stage-reporter.js";
 import { gatewayAuth } from "./http/auth.js";
 import { problemErrorHandler } from "./http/errors.js";
 import { type OperationHandlers, registerOperations } from "./http/operations.js";
@@ -34,6 +35,8 @@ export interface AppDependencies {
   logs: InstanceLogs;
   /** Paced sends wait here (our extension). */
   sendQueue: SendQueue;
+  /** Reports the send-side stages of message timelines (events/stage-reporter.ts). */
+  recordStage?: StageRecorder;
 }
 
 export function createApp(deps: AppDependencies): Hono {

@@ -11,6 +11,7 @@ import { createControlClient } from "./events/control-client.js";
 import { EventOutbox, type OutboxOptions } from "./events/outbox.js";
 import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/session-state.js";
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
+import { StageReporter, type StageReporterOptions } from "./events/stage-reporter.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
 import { createMediaFetcher } from "./net/media-fetcher.js";
 import { SendQueue, type SendQueueOptions } from "./sending/send-queue.js";
@@ -26,6 +27,7 @@ export interface RuntimeOptions {
   outbox?: Pick<OutboxOptions, "minBackoffMs" | "maxBackoffMs" | "maxPending" | "batchSize">;
   sessionState?: RemoteSessionStateOptions;
   sendQueue?: Pick<SendQueueOptions, "retryMinMs" | "retryMaxMs">;
+  stages?: Pick<StageReporterOptions, "batchDelayMs" | "minBackoffMs" | "maxBackoffMs" | "maxPending">;
 }
 
 export interface RunningInstance {
@@ -65,10 +67,16 @@ export async function startInstance(
   });
   outbox.start();
   const session = new RemoteSessionState(control, logs, options.sessionState);
+  const stages = new StageReporter({
+    post: (reports) => control.postStages(reports),
+    logs,
+    ...options.stages,
+  });
   const transport = await createTransport(config, {
     session,
     logs,
     onEvent: (event) => void outbox.publish(event),
+    onServerAck: (messageId) => stages.record(messageId, "serverAck"),
   });
   const mediaFetcher = createMediaFetcher({ mode: options.mediaEgress ?? "production" });
   const sendQueue = new SendQueue({
@@ -79,6 +87,7 @@ export async function startInstance(
     ),
     transport,
     logs,
+    recordStage: stages.record,
     ...options.sendQueue,
   });
   sendQueue.start();
@@ -89,6 +98,7 @@ export async function startInstance(
     mediaFetcher,
     logs,
     sendQueue,
+    recordStage: stages.record,
   });
   const hostname = options.hostname ?? "0.0.0.0";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -113,13 +123,17 @@ export async function startInstance(
       await session.flush().catch(() => {});
       session.stop();
       outbox.stop();
+      stages.stop();
     },
   };
 }
 
 async function createTransport(
   config: InstanceConfig,
-  deps: Pick<ConstructorParameters<typeof SimulatorTransport>[0], "session" | "logs" | "onEvent">,
+  deps: Pick<
+    ConstructorParameters<typeof SimulatorTransport>[0],
+    "session" | "logs" | "onEvent" | "onServerAck"
+  >,
 ): Promise<WhatsAppTransport> {
   if (config.transport === "simulator") {
     return new SimulatorTransport({

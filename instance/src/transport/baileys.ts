@@ -29,6 +29,7 @@ import {
   mapReceiptUpdates,
   reduceConnectionUpdate,
   type SessionPhase,
+  serverAckedIds,
   UnsupportedMessage,
 } from "./baileys-mapping.js";
 import { createBaileysNewsletters } from "./baileys-newsletters.js";
@@ -52,6 +53,8 @@ export interface BaileysTransportOptions {
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   health?: Partial<HealthTiming>;
+  /** WhatsApp's server acknowledged one of our messages (status SERVER_ACK). */
+  onServerAck?: (messageId: string) => void;
 }
 
 // Baileys pings every keepAliveIntervalMs and ends a socket silent past that + 5 s (408), checked at
@@ -201,6 +204,9 @@ class BaileysSession {
       }
     });
     ev.on("messages.update", (updates) => emit(mapMessageUpdates(updates, ctx())));
+    ev.on("messages.update", (updates) => {
+      if (live()) for (const id of serverAckedIds(updates)) this.options.onServerAck?.(id);
+    });
     ev.on("message-receipt.update", (updates) => emit(mapReceiptUpdates(updates, ctx())));
     ev.on("presence.update", (update) => emit(mapPresenceUpdate(update, ctx())));
     ev.on("groups.update", (updates) => emit(mapGroupsUpdate(updates, ctx())));

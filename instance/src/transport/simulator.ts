@@ -37,7 +37,10 @@ import { SimulatorConnection, type SimulatorConnectionOptions } from "./simulato
 import { simulatorNewsletters } from "./simulator-newsletters.js";
 import { simulatorStatus } from "./simulator-status.js";
 
-export type SimulatorTransportOptions = SimulatorConnectionOptions;
+export type SimulatorTransportOptions = SimulatorConnectionOptions & {
+  /** The simulated server answers a send once it has the message: that answer is its ack. */
+  onServerAck?: (messageId: string) => void;
+};
 
 const Id = z.string();
 const Done = z.unknown();
@@ -49,7 +52,7 @@ export class SimulatorTransport implements WhatsAppTransport {
   readonly newsletters;
   readonly communities;
 
-  constructor(options: SimulatorTransportOptions) {
+  constructor(private readonly options: SimulatorTransportOptions) {
     this.network = new SimulatorConnection(options);
     this.statusUpdates = simulatorStatus(this.network);
     this.newsletters = simulatorNewsletters(this.network);
@@ -64,8 +67,11 @@ export class SimulatorTransport implements WhatsAppTransport {
   requestPairCode = (phone: string) => this.network.call("pairCode", { phone }, Id);
   logout = async () => void (await this.network.call("logout", {}, Done));
 
-  send = (to: string, message: OutgoingMessage, options: SendOptions) =>
-    this.network.call("send", { to, message: toWire(message), options }, Id);
+  send = async (to: string, message: OutgoingMessage, options: SendOptions) => {
+    const id = await this.network.call("send", { to, message: toWire(message), options }, Id);
+    this.options.onServerAck?.(id);
+    return id;
+  };
   react = (ref: MessageRef, emoji: string) => this.network.call("react", { ref, emoji }, Id);
   edit = (ref: MessageRef, text: string) => this.network.call("edit", { ref, text }, Id);
   markRead = async (ref: MessageRef, receiptType: ReceiptType) =>
