@@ -32,7 +32,7 @@ export function firestoreMessageTimelineStore(db: Firestore): MessageTimelineSto
 
     async deleteInstance(accountId, instanceId, limit) {
       const page = await timelines(accountId, instanceId).limit(limit).get();
-      if (page.empty) return 0;
+      if (page.size === 0) return 0;
       const batch = db.batch();
       for (const doc of page.docs) batch.delete(doc.ref);
       await batch.commit();
