@@ -47,10 +47,8 @@ describe("message timeline through the gateway", () => {
       }
       res.writeHead(200).end();
     });
-    [tenant, other] = await Promise.all([
-      createTenant("timeline", ["tl-a", "tl-b"]),
-      createTenant("timeline-other", ["tl-a"]),
-    ]);
+    tenant = await createTenant("timeline", ["tl-a", "tl-b"]);
+    other = await createTenant("timeline-other", ["tl-a"]);
     const put = await json(
       "PUT",
       `${gateway}/account/instances/tl-a/settings`,
