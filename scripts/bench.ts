@@ -40,7 +40,7 @@ rows.push([
 ]);
 
 console.log("▶ gateway overhead (10 s each, 16 connections, same run)");
-const { direct, viaNginx, viaGateway } = await benchGateway(10);
+const { direct, viaNginx, viaGateway, viaGatewayWithMetrics, metricsCounted } = await benchGateway(10);
 const perSecond = (result: { requestsPerSecond: number }) => fixed(result.requestsPerSecond, 0);
 const percent = (part: number, whole: number) => `${fixed((100 * part) / whole, 0)} %`;
 rows.push(["direct to instance: p50 / p99", `${direct.p50} / ${direct.p99} ms`, ""]);
@@ -62,7 +62,26 @@ rows.push([
   `${fixed(viaGateway.cpuMicrosPerRequest, 0)} / ${fixed(viaNginx.cpuMicrosPerRequest, 0)} µs`,
   "",
 ]);
-rows.push(["errors (non-2xx, timeouts)", `${direct.errors + viaNginx.errors + viaGateway.errors}`, "0"]);
+rows.push([
+  "gateway with request metrics (OTLP export every 5 s): throughput, and share of without",
+  `${perSecond(viaGatewayWithMetrics)} req/s, ${percent(viaGatewayWithMetrics.requestsPerSecond, viaGateway.requestsPerSecond)}`,
+  "",
+]);
+rows.push([
+  "CPU time per request: gateway with / without metrics",
+  `${fixed(viaGatewayWithMetrics.cpuMicrosPerRequest, 0)} / ${fixed(viaGateway.cpuMicrosPerRequest, 0)} µs`,
+  "",
+]);
+rows.push([
+  "requests the collector counted / answered by the gateway with metrics (after the warm-up too)",
+  `${metricsCounted} / ${viaGatewayWithMetrics.requests}`,
+  "",
+]);
+rows.push([
+  "errors (non-2xx, timeouts)",
+  `${direct.errors + viaNginx.errors + viaGateway.errors + viaGatewayWithMetrics.errors}`,
+  "0",
+]);
 
 console.log("▶ instance memory (simulator transport)");
 const memory = benchInstanceMemory();

@@ -43,6 +43,8 @@ const configSchema = z.object({
   redisAuth: z.string().optional(),
   /** Sign-ups allowed per client address per window. */
   signupLimit: z.object({ points: z.number().int().positive(), windowSeconds: z.number().int().positive() }),
+  /** "" the Telemetry API (Cloud Monitoring), "off" none, else an OTLP/HTTP metrics URL. */
+  metricsUrl: z.union([z.literal(""), z.literal("off"), z.url()]),
 });
 
 export type RuntimeConfig = z.infer<typeof configSchema>;
@@ -65,6 +67,7 @@ export interface RawConfig {
   redisUrl?: string;
   redisAuth?: string;
   signupLimit?: string;
+  metricsUrl?: string;
 }
 
 /** Every problem found at cold start, so one deploy fixes them all. */
@@ -130,6 +133,9 @@ function localRelaxations(raw: RawConfig): string[] {
     found.push(`WSAPI_REDIS_URL=${raw.redisUrl}: the local stack's redis-server`);
   if (/\/minute$/.test(raw.signupLimit?.trim() ?? ""))
     found.push(`WSAPI_SIGNUP_LIMIT=${raw.signupLimit}: a per-minute sign-up window`);
+  const metricsUrl = raw.metricsUrl?.trim() ?? "";
+  if (metricsUrl && metricsUrl !== "off" && !metricsUrl.startsWith("https://"))
+    found.push(`WSAPI_METRICS_URL=${metricsUrl}: metrics to a plain-HTTP collector`);
   if (raw.eventsUrl && !raw.eventsUrl.startsWith("https://"))
     found.push(`WSAPI_EVENTS_URL=${raw.eventsUrl}: instances must call back over https://`);
   return found;
@@ -166,6 +172,7 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     redisUrl = "",
     redisAuth,
     signupLimit = "5/hour",
+    metricsUrl = "",
     ...rest
   } = raw;
   if (!emulated && !redisUrl)
@@ -194,6 +201,7 @@ export function parseConfig(raw: RawConfig, env: NodeJS.ProcessEnv = process.env
     redisUrl,
     ...(redisAuth ? { redisAuth } : {}),
     signupLimit: parsedSignupLimit ?? { points: 1, windowSeconds: 3600 },
+    metricsUrl: metricsUrl.trim(),
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -29,3 +29,8 @@ export const redisUrl = defineString("WSAPI_REDIS_URL", { default: "" });
 export const redisAuth = defineSecret("WSAPI_REDIS_AUTH");
 /** Sign-ups per client address: "<count>/hour" (per-minute windows only in the emulators). */
 export const signupLimit = defineString("WSAPI_SIGNUP_LIMIT", { default: "5/hour" });
+/**
+ * Operator metrics (OTLP/HTTP JSON): "" sends them to Cloud Monitoring through the Telemetry API,
+ * "off" sends none; the local stack sets its collector's http:// URL (emulators only).
+ */
+export const metricsUrl = defineString("WSAPI_METRICS_URL", { default: "" });

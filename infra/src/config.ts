@@ -174,6 +174,8 @@ export interface InfraConfig {
   breakGlass: BreakGlass;
   /** Members (service accounts or groups) allowed to push instance images. */
   imagePublishers: string[];
+  /** Email addresses the paging alert policies notify (infra/src/monitoring.ts); may be empty. */
+  alertEmails: string[];
   cells: Cell[];
 }
 
@@ -287,6 +289,10 @@ export function validateConfig(config: InfraConfig): InfraConfig {
     if (!MEMBER.test(member))
       errors.push(`imagePublishers: "${member}" must be a serviceAccount: or group: member`);
   }
+  for (const email of config.alertEmails) {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      errors.push(`alertEmails: "${email}" is not an email address`);
+  }
   checkCells(config, errors);
   if (errors.length > 0) throw new Error(`invalid wsapi config:\n- ${errors.join("\n- ")}`);
   return config;
@@ -353,6 +359,7 @@ export function loadConfig(deployment: Deployment = readDeployment()): InfraConf
       expiresAt: breakGlass.expiresAt,
     },
     imagePublishers: wsapi.getObject<string[]>("imagePublishers") ?? [],
+    alertEmails: wsapi.getObject<string[]>("alertEmails") ?? [],
     cells: rawCells.map((cell) => ({
       id: cell.id,
       project: cell.project ?? project,

@@ -115,12 +115,15 @@ export const AUTH_MANAGER_PERMISSIONS = [
 /**
  * Project-level roles every identity that runs a function holds in the control-plane project.
  * Firestore has no per-collection IAM; the logging and metric writers replace what the default
- * compute account used to provide, and can only write.
+ * compute account used to provide, and can only write. The Telemetry API, where the functions
+ * export their metrics (and relay the instances'), is a consumer API: its caller must be allowed to
+ * use the project's quota (serviceusage.services.use).
  */
 export const RUNTIME_PROJECT_ROLES = [
   "roles/datastore.user",
   "roles/logging.logWriter",
   "roles/monitoring.metricWriter",
+  "roles/serviceusage.serviceUsageConsumer",
 ] as const;
 
 export function memberOf(account: gcp.serviceaccount.Account): pulumi.Output<string> {

@@ -6,6 +6,7 @@ import { buildEdge } from "./edge.ts";
 import { buildFirestore } from "./firestore.ts";
 import { buildControlPlaneIam, buildServiceAccounts } from "./iam.ts";
 import { buildIdentity } from "./identity.ts";
+import { buildMonitoring } from "./monitoring.ts";
 import { buildNetwork } from "./network.ts";
 import { buildRedis } from "./redis.ts";
 import { buildRegistry } from "./registry.ts";
@@ -28,6 +29,7 @@ export function buildStack(config: InfraConfig) {
   const identity = buildIdentity(config);
   const firestore = buildFirestore(config);
   const audit = buildAudit(config);
+  const monitoring = buildMonitoring(config);
 
   // Shaped like the functions' WSAPI_CELLS param; Shared VPC needs full resource paths.
   const cellsParam = pulumi.all(
@@ -83,6 +85,7 @@ export function buildStack(config: InfraConfig) {
     identity,
     firestore,
     audit,
+    monitoring,
     outputs,
   };
 }

@@ -121,6 +121,7 @@ export function testConfig(overrides: Partial<InfraConfig> = {}): InfraConfig {
       roles: ["roles/logging.viewer", "roles/run.viewer"],
     },
     imagePublishers: ["serviceAccount:ci@wsapi-prod.iam.gserviceaccount.com"],
+    alertEmails: ["oncall@wsapi.test"],
     cells: [
       {
         id: "eu1",

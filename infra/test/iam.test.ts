@@ -53,6 +53,7 @@ const RUNTIME = [
   control("roles/datastore.user"),
   control("roles/logging.logWriter"),
   control("roles/monitoring.metricWriter"),
+  control("roles/serviceusage.serviceUsageConsumer"),
 ];
 const REDIS_AUTH = "secret WSAPI_REDIS_AUTH roles/secretmanager.secretAccessor";
 const ALL_SECRETS = [
@@ -166,7 +167,12 @@ describe("least privilege", () => {
       `${g.project} ${g.role} ${g.member}`;
     const expected = [
       ...runtimes.flatMap((member) =>
-        ["roles/datastore.user", "roles/logging.logWriter", "roles/monitoring.metricWriter"].map((role) => ({
+        [
+          "roles/datastore.user",
+          "roles/logging.logWriter",
+          "roles/monitoring.metricWriter",
+          "roles/serviceusage.serviceUsageConsumer",
+        ].map((role) => ({
           project: CONTROL_PROJECT,
           role,
           member,

@@ -1,5 +1,6 @@
 import { isAbsolute } from "node:path";
 import { INSTANCE_ENV } from "@wsapi/contracts/env";
+import { METRICS_EXPORT_INTERVAL_MS } from "@wsapi/contracts/metrics";
 import { z } from "zod";
 
 const PublicEcJwk = z
@@ -43,6 +44,11 @@ const InstanceEnv = z
     [INSTANCE_ENV.transport]: z.enum(["simulator", "baileys"]).default("baileys"),
     [INSTANCE_ENV.simulatorUrl]: httpUrl.optional(),
     [INSTANCE_ENV.dataDir]: z.string().refine(isAbsolute, "must be an absolute path"),
+    [INSTANCE_ENV.metricsIntervalMs]: z.coerce
+      .number()
+      .int()
+      .refine((ms) => ms === 0 || (ms >= 1_000 && ms <= 3_600_000), "must be 0 or 1000 to 3600000")
+      .default(METRICS_EXPORT_INTERVAL_MS),
   })
   .refine(
     (env) => env[INSTANCE_ENV.transport] !== "simulator" || env[INSTANCE_ENV.simulatorUrl] !== undefined,
@@ -63,6 +69,8 @@ export interface InstanceConfig {
   transport: "simulator" | "baileys";
   simulatorUrl: string | undefined;
   dataDir: string;
+  /** Metrics export interval; 0 or absent (configs built in tests): no metrics. */
+  metricsIntervalMs?: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +92,7 @@ export function parseInstanceConfig(env: NodeJS.ProcessEnv): InstanceConfig {
     transport: e[INSTANCE_ENV.transport],
     simulatorUrl: e[INSTANCE_ENV.simulatorUrl],
     dataDir: e[INSTANCE_ENV.dataDir],
+    metricsIntervalMs: e[INSTANCE_ENV.metricsIntervalMs],
   };
 }
 
@@ -97,5 +106,6 @@ export function redactedConfig(config: InstanceConfig): Record<string, unknown> 
     transport: config.transport,
     simulatorUrl: config.simulatorUrl ?? "(none)",
     dataDir: config.dataDir,
+    metricsIntervalMs: config.metricsIntervalMs,
   };
 }

@@ -13,6 +13,7 @@ import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/ses
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
 import { StageReporter, type StageReporterOptions } from "./events/stage-reporter.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
+import { startInstanceMetrics } from "./metrics.js";
 import { createMediaFetcher } from "./net/media-fetcher.js";
 import { SendQueue, type SendQueueOptions } from "./sending/send-queue.js";
 import { deriveSendSpoolKey, SendSpool } from "./sending/send-spool.js";
@@ -91,6 +92,15 @@ export async function startInstance(
     ...options.sendQueue,
   });
   sendQueue.start();
+  const metrics = config.metricsIntervalMs
+    ? await startInstanceMetrics({
+        controlUrl: config.controlUrl,
+        token: () => control.token(),
+        exportIntervalMs: config.metricsIntervalMs,
+        transport,
+        sendQueue,
+      })
+    : undefined;
   const app = createApp({
     instanceId: config.instanceId,
     gatewayKey,
@@ -124,6 +134,7 @@ export async function startInstance(
       session.stop();
       outbox.stop();
       stages.stop();
+      await metrics?.shutdown().catch(() => {});
     },
   };
 }

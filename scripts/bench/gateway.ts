@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { METRICS } from "@wsapi/contracts/metrics";
 import autocannon from "autocannon";
 import { exportJWK } from "jose";
 import { startControlPlane } from "../../instance/test/support/control-plane.js";
@@ -12,6 +13,7 @@ import {
 } from "../../instance/test/support/instances.js";
 import { gatewayToken, generateGatewayKeys, newInstanceSecret } from "../../instance/test/support/keys.js";
 import { localAccounts, startMetadataServer } from "../stack/metadata.js";
+import { startOtlpCollector } from "../stack/otlpCollector.js";
 import { startNginx } from "./nginx.js";
 
 // Gateway overhead: the same call (GET /session/status) straight to an instance service, through
@@ -93,6 +95,23 @@ export async function benchGateway(durationSeconds = 10) {
     process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=.wsapi/prof"] : [],
   );
   const { apiKey } = JSON.parse(gateway.line);
+  // The same gateway with its request metrics on, exporting to a loopback OTLP collector.
+  const collector = await startOtlpCollector(0);
+  const gatewayWithMetrics = await spawnService(
+    "scripts/bench/gatewayServer.ts",
+    [],
+    {
+      BENCH_GATEWAY: JSON.stringify({
+        instanceUrl: instance.url,
+        runtimeId,
+        privateJwk,
+        metricsUrl: `${collector.url}/v1/metrics`,
+      }),
+      GCE_METADATA_HOST: metadata.host,
+    },
+    /"url":"([^"]+)"/,
+  );
+  const metricsKey = JSON.parse(gatewayWithMetrics.line).apiKey as string;
   try {
     // Instances accept only 60-second tokens, so each phase gets a fresh one.
     const direct = async (seconds: number) =>
@@ -102,14 +121,37 @@ export async function benchGateway(durationSeconds = 10) {
       load(`${nginx.url}/session/status`, await directHeaders(), seconds);
     const viaGateway = (seconds: number) =>
       load(`${gateway.url}/session/status`, { "x-api-key": apiKey, "x-instance-id": "bench" }, seconds);
-    for (const phase of [direct, viaNginx, viaGateway]) await phase(2);
-    return {
+    const viaGatewayWithMetrics = (seconds: number) =>
+      load(
+        `${gatewayWithMetrics.url}/session/status`,
+        { "x-api-key": metricsKey, "x-instance-id": "bench" },
+        seconds,
+      );
+    for (const phase of [direct, viaNginx, viaGateway, viaGatewayWithMetrics]) await phase(2);
+    const results = {
       direct: await direct(durationSeconds),
       viaNginx: await measured(nginx.workerPid(), () => viaNginx(durationSeconds)),
       viaGateway: await measured(gateway.process.pid!, () => viaGateway(durationSeconds)),
+      viaGatewayWithMetrics: await measured(gatewayWithMetrics.process.pid!, () =>
+        viaGatewayWithMetrics(durationSeconds),
+      ),
     };
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const counted = collector
+      .points()
+      .filter((p) => p.name === METRICS.httpRequests && p.attributes.status === "200")
+      .reduce((sum, p) => sum + (p.value ?? 0), 0);
+    return { ...results, metricsCounted: counted };
   } finally {
-    await Promise.all([gateway.stop(), nginx.stop(), instance.stop(), simulator.stop(), metadata.stop()]);
+    await Promise.all([
+      gateway.stop(),
+      gatewayWithMetrics.stop(),
+      nginx.stop(),
+      instance.stop(),
+      simulator.stop(),
+      metadata.stop(),
+      collector.stop(),
+    ]);
     await control.close();
   }
 }

@@ -6,6 +6,7 @@ import { waitFor } from "../../test/support/wait.js";
 import { startControl } from "./control.js";
 import { writeLocalFirebaseConfig } from "./localFirebaseConfig.js";
 import { localAccounts, startMetadataServer } from "./metadata.js";
+import { startOtlpCollector } from "./otlpCollector.js";
 import { httpOk, type RestartableProcess, restartable, startProcess } from "./processes.js";
 import { ensureRedisServer, redisArgs, redisReady } from "./redis.js";
 import { startReconcileSchedule } from "./scheduler.js";
@@ -29,6 +30,7 @@ export const PORTS = {
   control: 8093,
   metadata: 8094,
   redis: 6390,
+  metrics: 8095,
 } as const;
 // The stand-in's documents while it is stopped for a restart; each stack starts empty.
 const FIRESTORE_DATA = ".wsapi/firestore/data.json";
@@ -53,6 +55,8 @@ export interface StackUrls {
   metadata: string;
   /** redis-server (the shared rate-limit store): host:port, AUTH from WSAPI_REDIS_AUTH in functions/.secret.local. */
   redis: string;
+  /** The OTLP metrics collector (scripts/stack/otlpCollector.ts): GET {metrics}/v1/points. */
+  metrics: string;
   projectId: string;
   /** Loopback dump of all stand-in data (absent with the official emulator). */
   firestoreExport?: string;
@@ -80,6 +84,7 @@ export function stackUrls(firestoreKind: StackUrls["firestoreKind"] = "standin")
     control: `http://${HOST}:${PORTS.control}`,
     metadata: `http://${HOST}:${PORTS.metadata}`,
     redis: `${HOST}:${PORTS.redis}`,
+    metrics: `http://${HOST}:${PORTS.metrics}`,
     projectId: PROJECT_ID,
     ...(firestoreKind === "standin"
       ? { firestoreExport: `http://${HOST}:${PORTS.firestoreExport}/export` }
@@ -135,6 +140,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
     ...localAccounts(PROJECT_ID),
     log: (line) => appendFileSync(`${options.logDir}/metadata.log`, `${line}\n`),
   });
+  const collector = await startOtlpCollector(PORTS.metrics);
   const supervisor = await startSupervisor({
     port: PORTS.supervisor,
     command: [process.execPath, INSTANCE_ENTRY],
@@ -152,6 +158,7 @@ export async function startStack(request: { logDir?: string; echo?: boolean } = 
       await supervisor.stop();
       for (const child of [...processes].reverse()) await child.stop();
       await metadata.stop();
+      await collector.stop();
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     })();
@@ -270,6 +277,8 @@ function writeLocalParams(urls: StackUrls) {
     // Production allows 5 sign-ups per address per hour; the suite's signUpAndSignIn sends each user
     // from an address of its own, so the local window stays short and the limit strict.
     WSAPI_SIGNUP_LIMIT: "20/minute",
+    // Operator metrics go to the stack's collector (production: Cloud Monitoring's Telemetry API).
+    WSAPI_METRICS_URL: `${urls.metrics}/v1/metrics`,
   };
   const body = Object.entries(params).map(([name, value]) => `${name}=${value}`);
   writeFileSync("functions/.env.local", `${body.join("\n")}\n`);

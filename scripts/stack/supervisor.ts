@@ -216,6 +216,9 @@ export async function startSupervisor(
         ...runtime.env,
         PORT: String(runtime.privatePort),
         WSAPI_DATA_DIR: dataDir,
+        // Production exports every 60 s; here every 15 s, so tests see points soon while the many
+        // instances of a test run add little load to the Functions emulator (the relay is a function).
+        WSAPI_METRICS_INTERVAL_MS: "15000",
         WSAPI_INSTANCE_SECRET: runtime.secret,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -11,6 +11,7 @@ const ROUTES: Array<[string, string, unknown]> = [
   ["POST", "/v1/events", { events: [] }],
   ["GET", "/v1/session-state", undefined],
   ["PUT", "/v1/session-state", { state: "" }],
+  ["POST", "/v1/metrics", { resourceMetrics: [] }],
 ];
 
 async function token(runtimeId: string, secret: Uint8Array, alg: "HS256" | "HS512" = "HS256") {

@@ -5,6 +5,7 @@ import type { ApiDeps } from "../http/api/deps.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildInstanceAccess, buildInstanceDeps } from "./instances.js";
 import { buildLimits } from "./limits.js";
+import { buildMetrics } from "./metrics.js";
 import { buildEventStreamDeps } from "./webhooks.js";
 
 /** The api function: key verification, rate limits, instance use-cases and forwarding. */
@@ -42,6 +43,7 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
     timelines: core.bound(firestoreMessageTimelineStore(core.db)),
     clientAddress: limits.clientAddress,
     logs: core.deps.logs,
+    metrics: await buildMetrics(config, "api"),
     production: !config.emulated,
   };
 }

@@ -11,6 +11,7 @@ import type { DashboardDeps } from "../http/dashboard/deps.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildInstanceAccess, buildInstanceDeps } from "./instances.js";
 import { buildLimits } from "./limits.js";
+import { buildMetrics } from "./metrics.js";
 import { buildEventStreamDeps, buildWebhookDashboardDeps } from "./webhooks.js";
 
 /** The dashboard function: Firebase Auth sessions, instances, webhooks and pairing. */
@@ -56,5 +57,6 @@ export async function buildDashboardDeps(config: RuntimeConfig): Promise<
     // Not bound to the request deadline: erasing an account's documents takes longer than one read.
     accountDeletions: firestoreAccountDeletionStore(core.db),
     eventFeed: await buildEventStreamDeps(core),
+    metrics: await buildMetrics(config, "dashboard"),
   };
 }

@@ -1,8 +1,10 @@
 import type { RuntimeConfig } from "../config.js";
 import { accountActiveCheck } from "../core/accounts.js";
 import { runtimeCredentials } from "../core/runtimeCredentials.js";
+import { placement } from "../deployment.js";
 import type { EventsDeps } from "../http/events/app.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
+import { buildMetrics, buildMetricsSink } from "./metrics.js";
 import { buildEventLogStore, buildWebhookQueue } from "./webhooks.js";
 
 /** The events function: instance tokens, event ingest into the webhook queue, session state. */
@@ -24,6 +26,12 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
       timelines: core.bound(firestoreMessageTimelineStore(core.db)),
     },
     logs: core.deps.logs,
+    metrics: await buildMetrics(config, "events"),
+    metricsRelay: {
+      sink: await buildMetricsSink(config),
+      projectId: config.projectId,
+      region: placement("events").region,
+    },
     sessionStates: core.bound(firestoreSessionStateStore(core.db, keyRing)),
   };
 }

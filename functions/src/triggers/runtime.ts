@@ -49,5 +49,6 @@ export function readConfig(secrets: readonly SecretParam[]): RuntimeConfig {
     redisUrl: params.redisUrl.value(),
     redisAuth: declared(params.redisAuth),
     signupLimit: params.signupLimit.value(),
+    metricsUrl: params.metricsUrl.value(),
   });
 }

@@ -7,6 +7,7 @@ import { defaultSettings, EMPTY_DEFAULTS, type Instance } from "../../src/core/i
 import { ApiKeyVerifier } from "../../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../src/core/logs.js";
 import { systemClock } from "../../src/core/ports/clock.js";
+import type { Metrics } from "../../src/core/ports/metrics.js";
 import { createApiApp } from "../../src/http/api/app.js";
 import type { ForwardDeps } from "../../src/http/common/instanceForward.js";
 import { memoryEventLog } from "./memoryEventLog.js";
@@ -23,6 +24,8 @@ export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "i
   logSink?: (line: string) => void;
   /** How long one event stream stays open (default 2 s) and how often it polls (default 20 ms). */
   stream?: { maxMs?: number; pollMs?: number; keepAliveMs?: number };
+  /** Request metrics (the benchmark measures their cost); none by default. */
+  metrics?: Metrics;
 }
 
 export async function memoryGateway(options: MemoryGatewayOptions) {
@@ -73,6 +76,7 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     forward: options.forward,
     logs,
     production: false,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return { app, apiKey, instance, eventLog, timelines, keyRing: accountDeps.keyRing };
 }

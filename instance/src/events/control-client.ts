@@ -24,6 +24,8 @@ export interface ControlClient {
   /** JSON text of the stored session, or null. Throws when the control plane cannot answer. */
   getSessionState(): Promise<string | null>;
   putSessionState(json: string): Promise<void>;
+  /** A bearer token for the control plane (the metrics exporter sends it too). */
+  token(): Promise<string>;
 }
 
 export interface ControlClientOptions {
@@ -84,6 +86,7 @@ export function createControlClient(options: ControlClientOptions): ControlClien
   }
 
   return {
+    token: instanceToken,
     postEvents: (events) => post(EVENTS_PATH, { events }),
     postStages: (stages) => post(MESSAGE_STAGES_PATH, { stages }),
 

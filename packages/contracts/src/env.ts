@@ -9,4 +9,6 @@ export const INSTANCE_ENV = {
   transport: "WSAPI_TRANSPORT",
   simulatorUrl: "WSAPI_SIMULATOR_URL",
   dataDir: "WSAPI_DATA_DIR",
+  /** Metrics export interval in ms (default 60,000; 0: no metrics). The local supervisor sets 15,000. */
+  metricsIntervalMs: "WSAPI_METRICS_INTERVAL_MS",
 } as const;

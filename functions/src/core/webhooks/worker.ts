@@ -6,8 +6,10 @@ import type { EventLogStore } from "../ports/eventLog.js";
 import type { InstanceStore } from "../ports/instances.js";
 import type { KeyRing } from "../ports/keyRing.js";
 import type { MessageTimelineStore } from "../ports/messageTimeline.js";
+import type { Metrics } from "../ports/metrics.js";
 import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
 import {
+  type AttemptRecord,
   alreadyRecorded,
   DeliveryPayload,
   type DeliveryRecord,
@@ -43,6 +45,7 @@ export interface WorkerDeps {
   accountActive(accountId: string): Promise<boolean>;
   /** Message timelines (core/messageTimeline.ts): the webhook stage of the messages an event names. */
   timelines?: MessageTimelineStore;
+  metrics?: Pick<Metrics, "webhookAttempt">;
 }
 
 export const SUSPENDED_REASON = "The account is suspended, so this delivery was not attempted.";
@@ -146,6 +149,12 @@ async function openPayload(deps: WorkerDeps, ref: DeliveryRef) {
   }
 }
 
+function recordAttemptMetric(deps: WorkerDeps, record: DeliveryRecord, attempt: AttemptRecord) {
+  if (attempt.succeeded)
+    return deps.metrics?.webhookAttempt("delivered", (deps.clock.now() - record.createdAt) / 1000);
+  deps.metrics?.webhookAttempt(attempt.state === "pending" ? "retry" : attempt.state);
+}
+
 export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promise<void> {
   const parsed = DeliveryTask.safeParse(data);
   if (!parsed.success) return deps.logs.taskRejected("malformed delivery task");
@@ -214,6 +223,7 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
   );
   if (!decision) return deps.logs.deliverySkipped(ref, "attempt recorded by a concurrent run");
   deps.logs.deliveryAttempted(ref, decision.attempt, decision.attempt.state);
+  recordAttemptMetric(deps, record, decision.attempt);
   const updated = { ...record, ...decision.patch };
   if (decision.disableEndpoint) await disableEndpoint(deps, updated);
   await followUps(deps, task, updated);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { installRequestMetrics } from "../common/metrics.js";
 import { installErrorHandling } from "../common/problem.js";
 import { registerInstanceRoutes } from "../instances/routes.js";
 import { requireApiKey, requireHttps } from "./auth.js";
@@ -9,6 +10,7 @@ import { registerSubscriptionRoutes } from "./subscriptions.js";
 
 export function createApiApp(deps: ApiDeps) {
   const app = new Hono();
+  installRequestMetrics(app, deps.metrics);
   installErrorHandling(app, deps.logs);
   app.use(requireHttps(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));

@@ -4,6 +4,7 @@ import type { Instance } from "../../core/instances.js";
 import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
 import type { LogEvents } from "../../core/logs.js";
 import type { MessageTimelineStore } from "../../core/ports/messageTimeline.js";
+import type { Metrics } from "../../core/ports/metrics.js";
 import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
 
@@ -33,6 +34,8 @@ export interface ApiDeps extends ForwardDeps {
   /** The client address failed authentications count against (http/common/clientAddress.ts). */
   clientAddress?: (headers: Headers) => string;
   logs: LogEvents;
+  /** Request metrics (absent: none recorded). */
+  metrics?: Metrics;
   /** Production refuses plain HTTP and sends HSTS. */
   production: boolean;
 }

@@ -6,6 +6,10 @@ import type { LogEvents } from "../../core/logs.js";
 declare module "hono" {
   interface ContextVariableMap {
     requestId: string;
+    /** The problem code of an error this app answered (request metrics). */
+    problemCode: string;
+    /** No route matched (request metrics). */
+    unmatched: boolean;
   }
 }
 
@@ -46,12 +50,17 @@ export function installErrorHandling<E extends Env>(app: Hono<E>, logs: LogEvent
     // would lose the dashboard's __session cookie behind the /v1/** rewrite.
     c.res.headers.set("cache-control", "private, no-store");
   });
-  app.notFound((c) =>
-    problemResponse(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), requestIdOf(c)),
-  );
+  app.notFound((c) => {
+    c.set("unmatched", true);
+    return problemResponse(
+      new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`),
+      requestIdOf(c),
+    );
+  });
   app.onError((error, c) => {
     const requestId = requestIdOf(c);
     if (error instanceof ApiError) {
+      c.set("problemCode", error.code);
       logs.requestFailed(requestId, error.status, error.code, c.req.routePath);
       return problemResponse(error, requestId);
     }

@@ -5,6 +5,7 @@ import type { AccountDeletionStore } from "../../core/ports/accounts.js";
 import type { WebhookDashboardDeps } from "../../core/webhooks/dashboard.js";
 import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
+import { installRequestMetrics } from "../common/metrics.js";
 import { installErrorHandling } from "../common/problem.js";
 import { registerInstanceRoutes } from "../instances/routes.js";
 import { registerAccount } from "./account.js";
@@ -29,6 +30,7 @@ export function createDashboardApp(
   },
 ) {
   const app = new Hono<DashboardEnv>();
+  installRequestMetrics(app, deps.metrics);
   installErrorHandling(app, deps.logs);
   app.get("/v1/healthz", (c) => c.json({ ok: true }));
   registerSignup(app, deps);

@@ -1,5 +1,6 @@
 import type { AccountDeps } from "../../core/accounts.js";
 import type { Identity, SessionStore } from "../../core/ports/accounts.js";
+import type { Metrics } from "../../core/ports/metrics.js";
 import type { RateLimitResult } from "../api/deps.js";
 
 export interface DashboardDeps extends AccountDeps {
@@ -18,4 +19,6 @@ export interface DashboardDeps extends AccountDeps {
   signupLimit?: (address: string) => Promise<RateLimitResult>;
   /** The client address sign-ups count against (http/common/clientAddress.ts). */
   clientAddress?: (headers: Headers) => string;
+  /** Request metrics (absent: none recorded). */
+  metrics?: Metrics;
 }

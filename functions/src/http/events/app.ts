@@ -6,9 +6,12 @@ import { ApiError } from "../../core/errors.js";
 import { type IngestDeps, ingestEvents } from "../../core/eventIngest.js";
 import type { LogEvents } from "../../core/logs.js";
 import { recordSendStages } from "../../core/messageTimeline.js";
+import type { Metrics } from "../../core/ports/metrics.js";
 import { parseJsonBody } from "../common/body.js";
+import { installRequestMetrics } from "../common/metrics.js";
 import { installErrorHandling } from "../common/problem.js";
 import { type InstanceAuthDeps, requireInstanceToken } from "./instanceAuth.js";
+import { type MetricsRelayDeps, registerMetricsRelay } from "./metricsRelay.js";
 
 // Firestore documents hold at most 1 MiB; WhatsApp auth state is far smaller in practice.
 const SESSION_STATE_LIMIT = 900 * 1024;
@@ -18,21 +21,26 @@ const STAGES_BODY_LIMIT = 256 * 1024;
 export interface EventsDeps extends InstanceAuthDeps {
   ingest: IngestDeps;
   logs: LogEvents;
+  metrics?: Metrics;
+  metricsRelay: MetricsRelayDeps;
   sessionStates: {
     get(runtimeId: string): Promise<string | undefined>;
     put(runtimeId: string, state: string): Promise<void>;
   };
 }
 
-/** The control plane side of an instance: its events and its WhatsApp session state. */
+/** The control plane side of an instance: its events, its WhatsApp session state and its metrics. */
 export function createEventsApp(deps: EventsDeps) {
   const app = new Hono();
+  installRequestMetrics(app, deps.metrics);
   installErrorHandling(app, deps.logs);
   app.use("/v1/*", requireInstanceToken(deps));
 
   app.post(EVENTS_PATH, async (c) => {
     const batch = await parseJsonBody(c, EventBatch, EVENTS_BODY_LIMIT);
-    return c.json(await ingestEvents(deps.ingest, c.get("instance"), batch.events), 202);
+    const result = await ingestEvents(deps.ingest, c.get("instance"), batch.events);
+    deps.metrics?.eventsIngested(result.accepted);
+    return c.json(result, 202);
   });
 
   // Send-side stages of the instance's messages (core/messageTimeline.ts); ids and times only.
@@ -56,5 +64,6 @@ export function createEventsApp(deps: EventsDeps) {
     await deps.sessionStates.put(c.get("instance").runtimeId, state);
     return c.body(null, 204);
   });
+  registerMetricsRelay(app, deps.metricsRelay);
   return app;
 }
