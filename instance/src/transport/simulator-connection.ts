@@ -29,10 +29,17 @@ export interface SimulatorConnectionOptions {
   reconnectMaxMs?: number;
   health?: Partial<HealthTiming>;
   healthCheckMs?: number;
+  /** Called as an answer arrives, before any later frame is read (so before events sent after it). */
+  onAnswer?: (op: SimOp, result: unknown) => void;
 }
 
 const StoredSession = z.object({ credential: z.string(), deviceId: z.string() });
-type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Pending = {
+  op: SimOp;
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+};
 
 export class SimulatorConnection {
   private socket: WebSocket | undefined;
@@ -195,7 +202,10 @@ export class SimulatorConnection {
     this.pending.delete(frame.requestId);
     clearTimeout(pending.timer);
     if (frame.error) pending.reject(new TransportError(frame.error.kind, frame.error.detail));
-    else pending.resolve(frame.result);
+    else {
+      this.options.onAnswer?.(pending.op, frame.result);
+      pending.resolve(frame.result);
+    }
   }
 
   private failPending(detail: string): void {
@@ -220,7 +230,7 @@ export class SimulatorConnection {
         this.pending.delete(requestId);
         reject(new TransportError("not_connected", "WhatsApp did not answer in time"));
       }, this.options.requestTimeoutMs ?? 15_000);
-      this.pending.set(requestId, { resolve, reject, timer });
+      this.pending.set(requestId, { op, resolve, reject, timer });
       this.sendFrame({ type: "request", requestId, op, args });
     });
   }

@@ -52,8 +52,13 @@ export class SimulatorTransport implements WhatsAppTransport {
   readonly newsletters;
   readonly communities;
 
-  constructor(private readonly options: SimulatorTransportOptions) {
-    this.network = new SimulatorConnection(options);
+  constructor(options: SimulatorTransportOptions) {
+    const { onServerAck } = options;
+    this.network = new SimulatorConnection({
+      ...options,
+      // Stamped as the answer is read, so before a delivery receipt the network sends after it.
+      onAnswer: (op, result) => op === "send" && typeof result === "string" && onServerAck?.(result),
+    });
     this.statusUpdates = simulatorStatus(this.network);
     this.newsletters = simulatorNewsletters(this.network);
     this.communities = simulatorCommunities(this.network);
@@ -67,11 +72,8 @@ export class SimulatorTransport implements WhatsAppTransport {
   requestPairCode = (phone: string) => this.network.call("pairCode", { phone }, Id);
   logout = async () => void (await this.network.call("logout", {}, Done));
 
-  send = async (to: string, message: OutgoingMessage, options: SendOptions) => {
-    const id = await this.network.call("send", { to, message: toWire(message), options }, Id);
-    this.options.onServerAck?.(id);
-    return id;
-  };
+  send = (to: string, message: OutgoingMessage, options: SendOptions) =>
+    this.network.call("send", { to, message: toWire(message), options }, Id);
   react = (ref: MessageRef, emoji: string) => this.network.call("react", { ref, emoji }, Id);
   edit = (ref: MessageRef, text: string) => this.network.call("edit", { ref, text }, Id);
   markRead = async (ref: MessageRef, receiptType: ReceiptType) =>
