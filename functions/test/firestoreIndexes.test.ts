@@ -68,6 +68,7 @@ const METHOD_ARGS: Record<string, unknown[][]> = {
   ),
   "firestoreDeliveryStore.list": [["acct-1", "inst-1", PAGE]],
   "firestoreDeliveryStore.deleteInstanceData": [["acct-1", "inst-1", 50]],
+  "firestoreMessageTimelineStore.deleteInstance": [["acct-1", "inst-1", 50]],
   // The re-encryption job lists every encrypted collection.
   "firestoreCiphertextStore.list": ENCRYPTED_FIELDS.map((f) => [f.collection, f.field]),
 };

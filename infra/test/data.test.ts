@@ -27,7 +27,7 @@ function deserializeProvider(text: string): pulumi.dynamic.ResourceProvider {
 }
 
 describe("Firestore", () => {
-  test("TTL policies delete deliveries, attempts, audit entries, the event log and idempotency keys once expireAt passes", async () => {
+  test("TTL policies delete deliveries, attempts, audit entries, the event log, idempotency keys and message timelines once expireAt passes", async () => {
     const { resources } = await buildTestStack();
     const ttl = ofType(resources, "gcp:firestore/field:Field").filter(
       (f) => f.inputs.ttlConfig !== undefined,
@@ -39,6 +39,7 @@ describe("Firestore", () => {
       "deliveryPayloads",
       "eventLog",
       "idempotencyKeys",
+      "messageTimelines",
       "revokedSessions",
     ]);
     for (const field of ttl) assert.equal(field.inputs.field, "expireAt");

@@ -3,6 +3,7 @@
 
 import { Hono } from "hono";
 import type { CryptoKey } from "jose";
+import type { StageRecorder } from "./events/stage-reporter.js";
 import { type GatewaySettings, gatewayAuth } from "./http/auth.js";
 import { problemErrorHandler } from "./http/errors.js";
 import { type OperationHandlers, registerOperations } from "./http/operations.js";
@@ -36,6 +37,8 @@ export interface AppDependencies {
   sendQueue: SendQueue;
   /** Updated from every gateway token; the transport reads `historySync` at pairing. */
   gatewaySettings?: GatewaySettings;
+  /** Reports the send-side stages of message timelines (events/stage-reporter.ts). */
+  recordStage?: StageRecorder;
 }
 
 export function createApp(deps: AppDependencies): Hono {

@@ -24,6 +24,8 @@ export interface InstanceLogs {
   eventsRejected(count: number, status: number): void;
   eventsDropped(count: number, reason: string): void;
   eventsDuplicateSkipped(eventType: string): void;
+  stagesDeliveryFailed(reason: string, pending: number, retryInMs: number): void;
+  stagesDropped(count: number, reason: string): void;
   spoolRecordsUnreadable(count: number): void;
   sendQueueUnreadable(count: number): void;
   sendQueueRefused(code: string): void;
@@ -68,6 +70,9 @@ export function createLogs(context: Record<string, unknown>, sink: LogSink = def
     eventsRejected: (count, status) => log("ERROR", "events.rejected", { count, status }),
     eventsDropped: (count, reason) => log("ERROR", "events.dropped", { count, reason }),
     eventsDuplicateSkipped: (eventType) => log("DEBUG", "events.duplicate_skipped", { eventType }),
+    stagesDeliveryFailed: (reason, pending, retryInMs) =>
+      log("WARNING", "stages.delivery_failed", { reason, pending, retryInMs }),
+    stagesDropped: (count, reason) => log("WARNING", "stages.dropped", { count, reason }),
     spoolRecordsUnreadable: (count) => log("ERROR", "events.spool_unreadable", { count }),
     sendQueueUnreadable: (count) => log("ERROR", "send_queue.spool_unreadable", { count }),
     sendQueueRefused: (code) => log("WARNING", "send_queue.refused", { code }),

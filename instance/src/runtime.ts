@@ -11,6 +11,7 @@ import { createControlClient } from "./events/control-client.js";
 import { EventOutbox, type OutboxOptions } from "./events/outbox.js";
 import { RemoteSessionState, type RemoteSessionStateOptions } from "./events/session-state.js";
 import { deriveSpoolKey, EventSpool } from "./events/spool.js";
+import { StageReporter, type StageReporterOptions } from "./events/stage-reporter.js";
 import type { GatewaySettings } from "./http/auth.js";
 import { createLogs, type InstanceLogs } from "./logs.js";
 import { startInstanceMetrics } from "./metrics.js";
@@ -28,6 +29,7 @@ export interface RuntimeOptions {
   outbox?: Pick<OutboxOptions, "minBackoffMs" | "maxBackoffMs" | "maxPending" | "batchSize">;
   sessionState?: RemoteSessionStateOptions;
   sendQueue?: Pick<SendQueueOptions, "retryMinMs" | "retryMaxMs">;
+  stages?: Pick<StageReporterOptions, "batchDelayMs" | "minBackoffMs" | "maxBackoffMs" | "maxPending">;
 }
 
 export interface RunningInstance {
@@ -68,11 +70,17 @@ export async function startInstance(
   outbox.start();
   const session = new RemoteSessionState(control, logs, options.sessionState);
   const gatewaySettings: GatewaySettings = { historySync: false };
+  const stages = new StageReporter({
+    post: (reports) => control.postStages(reports),
+    logs,
+    ...options.stages,
+  });
   const transport = await createTransport(config, {
     session,
     logs,
     onEvent: (event) => void outbox.publish(event),
     historySync: () => gatewaySettings.historySync,
+    onServerAck: (messageId) => stages.record(messageId, "serverAck"),
   });
   const mediaFetcher = createMediaFetcher({ mode: options.mediaEgress ?? "production" });
   const sendQueue = new SendQueue({
@@ -83,6 +91,7 @@ export async function startInstance(
     ),
     transport,
     logs,
+    recordStage: stages.record,
     ...options.sendQueue,
   });
   sendQueue.start();
@@ -103,6 +112,7 @@ export async function startInstance(
     logs,
     sendQueue,
     gatewaySettings,
+    recordStage: stages.record,
   });
   const hostname = options.hostname ?? "0.0.0.0";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -127,6 +137,7 @@ export async function startInstance(
       await session.flush().catch(() => {});
       session.stop();
       outbox.stop();
+      stages.stop();
       await metrics?.shutdown().catch(() => {});
     },
   };
@@ -136,7 +147,7 @@ async function createTransport(
   config: InstanceConfig,
   deps: Pick<
     ConstructorParameters<typeof SimulatorTransport>[0],
-    "session" | "logs" | "onEvent" | "historySync"
+    "session" | "logs" | "onEvent" | "historySync" | "onServerAck"
   >,
 ): Promise<WhatsAppTransport> {
   if (config.transport === "simulator") {

@@ -11,9 +11,10 @@ import { buildEventStreamDeps } from "./webhooks.js";
 /** The api function: key verification, rate limits, instance use-cases and forwarding. */
 export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
   const core = await buildCore(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
-  const [limits, { firestoreIdempotencyStore }] = await Promise.all([
+  const [limits, { firestoreIdempotencyStore }, { firestoreMessageTimelineStore }] = await Promise.all([
     buildLimits(config, core),
     import("../adapters/firestore/idempotencyStore.js"),
+    import("../adapters/firestore/messageTimelineStore.js"),
   ]);
   const verifier = new ApiKeyVerifier(
     core.deps.store,
@@ -39,6 +40,7 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
       clock: core.deps.clock,
     },
     eventStream: await buildEventStreamDeps(core),
+    timelines: core.bound(firestoreMessageTimelineStore(core.db)),
     clientAddress: limits.clientAddress,
     logs: core.deps.logs,
     metrics: await buildMetrics(config, "api"),

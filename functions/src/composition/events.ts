@@ -10,7 +10,10 @@ import { buildEventLogStore, buildWebhookQueue } from "./webhooks.js";
 /** The events function: instance tokens, event ingest into the webhook queue, session state. */
 export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps> {
   const core = await buildCore(config, { storeDeadlineMs: HTTP_STORE_DEADLINE_MS });
-  const { firestoreSessionStateStore } = await import("../adapters/firestore/sessionStateStore.js");
+  const [{ firestoreSessionStateStore }, { firestoreMessageTimelineStore }] = await Promise.all([
+    import("../adapters/firestore/sessionStateStore.js"),
+    import("../adapters/firestore/messageTimelineStore.js"),
+  ]);
   const { clock, keyRing, store } = core.deps;
   return {
     runtimeCredentials: runtimeCredentials({ instances: core.instances, keyRing, clock }),
@@ -20,6 +23,7 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
       clock,
       webhooks: await buildWebhookQueue(core, config),
       eventLog: { log: await buildEventLogStore(core), keyRing, clock, retentionMs: config.eventRetentionMs },
+      timelines: core.bound(firestoreMessageTimelineStore(core.db)),
     },
     logs: core.deps.logs,
     metrics: await buildMetrics(config, "events"),

@@ -96,12 +96,16 @@ export async function buildWebhookDashboardDeps(
 /** For the deliverwebhook task handler. */
 export async function buildWebhookWorkerDeps(config: RuntimeConfig): Promise<WorkerDeps> {
   const core = await buildCore(config);
-  const { createWebhookHttpClient } = await import("../adapters/webhooks/httpClient.js");
+  const [{ createWebhookHttpClient }, { firestoreMessageTimelineStore }] = await Promise.all([
+    import("../adapters/webhooks/httpClient.js"),
+    import("../adapters/firestore/messageTimelineStore.js"),
+  ]);
   const base = await enqueueDeps(core, config);
   return {
     instances: core.instances,
     deliveries: base.deliveries,
     eventLog: await buildEventLogStore(core),
+    timelines: firestoreMessageTimelineStore(core.db),
     tasks: base.tasks,
     secrets: await signingSecrets(core),
     sender: createWebhookHttpClient({ mode: base.mode }),

@@ -2,8 +2,10 @@ import type { EventEnvelope } from "@wsapi/contracts/events";
 import { SESSION_EVENT_TYPES } from "@wsapi/contracts/events";
 import { appendEvents, type EventLogDeps } from "./eventLog.js";
 import type { Instance, InstanceDefaults } from "./instances.js";
+import { recordReceipts } from "./messageTimeline.js";
 import type { Clock } from "./ports/clock.js";
 import type { InstanceStore } from "./ports/instances.js";
+import type { MessageTimelineStore } from "./ports/messageTimeline.js";
 import type { WebhookQueue } from "./ports/webhooks.js";
 
 // What happens to events an instance reports: device status is recorded (metadata only), the
@@ -18,6 +20,8 @@ export interface IngestDeps {
   clock: Clock;
   webhooks?: WebhookQueue;
   eventLog: EventLogDeps;
+  /** Message timelines (core/messageTimeline.ts): receipts are recorded, whatever the filters. */
+  timelines?: MessageTimelineStore;
 }
 
 const isSessionEvent = (eventType: string) => (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
@@ -55,6 +59,8 @@ export async function ingestEvents(deps: IngestDeps, instance: Instance, batch: 
   const device = deviceUpdate(instance, events);
   if (device) await deps.instances.update(instance.accountId, instance.instanceId, { device });
   if (!(await deps.accountActive(instance.accountId))) return { accepted: events.length, deliverable: 0 };
+  if (deps.timelines)
+    await recordReceipts({ timelines: deps.timelines, clock: deps.clock }, instance, events);
   const { webhookUrl, filters } = effectiveDelivery(
     instance,
     await deps.instances.getDefaults(instance.accountId),

@@ -13,6 +13,7 @@ import type { ForwardDeps } from "../../src/http/common/instanceForward.js";
 import { memoryEventLog } from "./memoryEventLog.js";
 import { memoryIdempotencyStore } from "./memoryIdempotency.js";
 import { fakeClock, memoryAccountStore, memoryKeyRing } from "./memoryStores.js";
+import { memoryTimelines } from "./memoryTimelines.js";
 
 export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "idToken" | "forward"> {
   accountId: string;
@@ -49,6 +50,7 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     settings: defaultSettings(EMPTY_DEFAULTS),
   } as unknown as Instance;
   const eventLog = memoryEventLog();
+  const timelines = memoryTimelines();
   const app = createApiApp({
     verifier: new ApiKeyVerifier(memory.store, accountDeps.pepper, systemClock),
     instanceDeps: async () => {
@@ -70,10 +72,11 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
       keepAliveMs: options.stream?.keepAliveMs ?? 10_000,
       logs,
     },
+    timelines: timelines.store,
     forward: options.forward,
     logs,
     production: false,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  return { app, apiKey, instance, eventLog, keyRing: accountDeps.keyRing };
+  return { app, apiKey, instance, eventLog, timelines, keyRing: accountDeps.keyRing };
 }

@@ -3,6 +3,7 @@
 
 import { EVENTS_PATH, type EventEnvelope } from "@wsapi/contracts/events";
 import { SESSION_STATE_PATH, SessionStateBody } from "@wsapi/contracts/instance-api";
+import { MESSAGE_STAGES_PATH, type MessageStageReport } from "@wsapi/contracts/message-timeline";
 import {
   EVENTS_AUDIENCE,
   INSTANCE_TOKEN_ALG,
@@ -18,6 +19,8 @@ export type DeliveryOutcome =
 
 export interface ControlClient {
   postEvents(events: EventEnvelope[]): Promise<DeliveryOutcome>;
+  /** Send-side stages of messages (ids and times only) for their timelines. */
+  postStages(stages: MessageStageReport[]): Promise<DeliveryOutcome>;
   /** JSON text of the stored session, or null. Throws when the control plane cannot answer. */
   getSessionState(): Promise<string | null>;
   putSessionState(json: string): Promise<void>;
@@ -69,20 +72,23 @@ export function createControlClient(options: ControlClientOptions): ControlClien
     });
   }
 
+  async function post(path: string, body: unknown): Promise<DeliveryOutcome> {
+    let response: Response;
+    try {
+      response = await call("POST", path, body);
+    } catch (error) {
+      return { kind: "retry", reason: errorName(error) };
+    }
+    await response.body?.cancel();
+    if (response.ok) return { kind: "delivered" };
+    if (PERMANENT_REJECTIONS.has(response.status)) return { kind: "rejected", status: response.status };
+    return { kind: "retry", reason: `status ${response.status}` };
+  }
+
   return {
     token: instanceToken,
-    async postEvents(events) {
-      let response: Response;
-      try {
-        response = await call("POST", EVENTS_PATH, { events });
-      } catch (error) {
-        return { kind: "retry", reason: errorName(error) };
-      }
-      await response.body?.cancel();
-      if (response.ok) return { kind: "delivered" };
-      if (PERMANENT_REJECTIONS.has(response.status)) return { kind: "rejected", status: response.status };
-      return { kind: "retry", reason: `status ${response.status}` };
-    },
+    postEvents: (events) => post(EVENTS_PATH, { events }),
+    postStages: (stages) => post(MESSAGE_STAGES_PATH, { stages }),
 
     async getSessionState() {
       const response = await call("GET", SESSION_STATE_PATH);

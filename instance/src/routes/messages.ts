@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { AppDependencies } from "../app.js";
 import { resolveMedia } from "../http/media-input.js";
 import type { OperationHandlers } from "../http/operations.js";
+import { sendReportingStage } from "../sending/stages.js";
 import type { OutgoingMessage, SendOptions } from "../transport/port.js";
 
 type SendBody = Omit<z.output<typeof SendTextRequest>, "text">;
@@ -18,14 +19,16 @@ type MediaBody = SendBody & {
 };
 
 export function messageHandlers(deps: AppDependencies) {
-  const { transport, mediaFetcher, logs, sendQueue } = deps;
+  const { transport, mediaFetcher, logs, sendQueue, recordStage } = deps;
   // With pacing set, the send is queued and answered at once, exactly as a direct send is.
   const created = async (c: Context, body: SendBody, message: OutgoingMessage) => {
+    const acceptedAt = new Date();
     const pacing = c.get("pacing");
     const options = sendOptions(body);
     const id = pacing
       ? await sendQueue.enqueue(body.to, message, options, pacing)
-      : await transport.send(body.to, message, options);
+      : await sendReportingStage(transport, recordStage, body.to, message, options);
+    recordStage?.(id, "accepted", acceptedAt);
     return c.json({ id }, 201);
   };
 

@@ -6,6 +6,7 @@
 // (and the simulator) drop as a duplicate.
 import { randomBytes } from "node:crypto";
 import type { Pacing, SendQueueStatus } from "@wsapi/contracts/pacing";
+import type { StageRecorder } from "../events/stage-reporter.js";
 import { ProblemError } from "../http/problem.js";
 import type { InstanceLogs } from "../logs.js";
 import { backoffDelay } from "../net/backoff.js";
@@ -16,6 +17,7 @@ import {
   type WhatsAppTransport,
 } from "../transport/port.js";
 import type { QueuedSend, SendSpool } from "./send-spool.js";
+import { sendReportingStage } from "./stages.js";
 
 export interface SendQueueClock {
   now(): number;
@@ -47,6 +49,8 @@ export interface SendQueueOptions {
   maxBytes?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Reports the `sent` stage of each message it hands to WhatsApp (events/stage-reporter.ts). */
+  recordStage?: StageRecorder;
 }
 
 const HOUR_MS = 60 * 60_000;
@@ -271,7 +275,14 @@ export class SendQueue {
   private async sendHead(head: Entry): Promise<string | undefined> {
     this.inFlight = head.id;
     try {
-      await this.options.transport.send(head.to, head.message, { ...head.options, messageId: head.id });
+      const options = { ...head.options, messageId: head.id };
+      await sendReportingStage(
+        this.options.transport,
+        this.options.recordStage,
+        head.to,
+        head.message,
+        options,
+      );
       return undefined;
     } catch (error) {
       return error instanceof TransportError ? error.kind : "error";

@@ -68,16 +68,20 @@ export function sendMessage(world: SimWorld, actor: Actor, args: SimOpArgs<"send
       ...(content?.media?.id ? { mediaId: content.media.id } : {}),
       time: nowIso(at),
     });
+    // The recipient's device acknowledges after the server has answered the sender (its ack), as
+    // on WhatsApp: the receipt goes out after this send's response.
     if (world.net.hasOnlineDevice(phone)) {
-      world.net.emit(actor.phone, "message_read", {
-        chatId: conv.isGroup ? conv.addressedAs : userJid(phone),
-        sender: sender(phone, actor.phone),
-        messageSender: sender(actor.phone, actor.phone),
-        isGroup: conv.isGroup,
-        messageIds: [id],
-        time: nowIso(),
-        receiptType: "delivered",
-      });
+      setImmediate(() =>
+        world.net.emit(actor.phone, "message_read", {
+          chatId: conv.isGroup ? conv.addressedAs : userJid(phone),
+          sender: sender(phone, actor.phone),
+          messageSender: sender(actor.phone, actor.phone),
+          isGroup: conv.isGroup,
+          messageIds: [id],
+          time: nowIso(),
+          receiptType: "delivered",
+        }),
+      );
     }
   }
   return id;

@@ -26,6 +26,16 @@ const STATUS_RECEIPTS: Record<number, "delivered" | "read" | "played"> = {
   5: "played",
 };
 
+// proto.WebMessageInfo.Status 2: WhatsApp's server has our message.
+const SERVER_ACK = 2;
+
+/** messages.update: the ids of our own messages WhatsApp's server acknowledged (for their timelines). */
+export function serverAckedIds(updates: WAMessageUpdate[]): string[] {
+  return updates.flatMap(({ key, update }) =>
+    key.fromMe && key.id && toNumber(update.status) === SERVER_ACK ? [key.id] : [],
+  );
+}
+
 /** messages.update: 1:1 receipts arrive as status changes; stars as `starred`. */
 export function mapMessageUpdates(updates: WAMessageUpdate[], ctx: Ctx): WhatsAppEvent[] {
   const events: WhatsAppEvent[] = [];

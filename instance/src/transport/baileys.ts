@@ -29,6 +29,7 @@ import {
   mapReceiptUpdates,
   reduceConnectionUpdate,
   type SessionPhase,
+  serverAckedIds,
   UnsupportedMessage,
 } from "./baileys-mapping.js";
 import { createBaileysNewsletters } from "./baileys-newsletters.js";
@@ -54,6 +55,8 @@ export interface BaileysTransportOptions {
   health?: Partial<HealthTiming>;
   /** WSAPI's `historySync` setting as the instance last heard it: keep the history sync after pairing. */
   historySync?: () => boolean;
+  /** WhatsApp's server acknowledged one of our messages (status SERVER_ACK). */
+  onServerAck?: (messageId: string) => void;
 }
 
 // Baileys pings every keepAliveIntervalMs and ends a socket silent past that + 5 s (408), checked at
@@ -205,6 +208,9 @@ class BaileysSession {
       }
     });
     ev.on("messages.update", (updates) => emit(mapMessageUpdates(updates, ctx())));
+    ev.on("messages.update", (updates) => {
+      if (live()) for (const id of serverAckedIds(updates)) this.options.onServerAck?.(id);
+    });
     ev.on("message-receipt.update", (updates) => emit(mapReceiptUpdates(updates, ctx())));
     ev.on("presence.update", (update) => emit(mapPresenceUpdate(update, ctx())));
     ev.on("groups.update", (updates) => emit(mapGroupsUpdate(updates, ctx())));

@@ -37,10 +37,17 @@ export interface SimulatorConnectionOptions {
   healthCheckMs?: number;
   /** WSAPI's `historySync` setting as the instance last heard it: keep the history sync after pairing. */
   historySync?: () => boolean;
+  /** Called as an answer arrives, before any later frame is read (so before events sent after it). */
+  onAnswer?: (op: SimOp, result: unknown) => void;
 }
 
 const StoredSession = z.object({ credential: z.string(), deviceId: z.string() });
-type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Pending = {
+  op: SimOp;
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+};
 
 export class SimulatorConnection {
   private socket: WebSocket | undefined;
@@ -241,7 +248,10 @@ export class SimulatorConnection {
     this.pending.delete(frame.requestId);
     clearTimeout(pending.timer);
     if (frame.error) pending.reject(new TransportError(frame.error.kind, frame.error.detail));
-    else pending.resolve(frame.result);
+    else {
+      this.options.onAnswer?.(pending.op, frame.result);
+      pending.resolve(frame.result);
+    }
   }
 
   private failPending(detail: string): void {
@@ -266,7 +276,7 @@ export class SimulatorConnection {
         this.pending.delete(requestId);
         reject(new TransportError("not_connected", "WhatsApp did not answer in time"));
       }, this.options.requestTimeoutMs ?? 15_000);
-      this.pending.set(requestId, { resolve, reject, timer });
+      this.pending.set(requestId, { op, resolve, reject, timer });
       this.sendFrame({ type: "request", requestId, op, args });
     });
   }

@@ -37,7 +37,10 @@ import { SimulatorConnection, type SimulatorConnectionOptions } from "./simulato
 import { simulatorNewsletters } from "./simulator-newsletters.js";
 import { simulatorStatus } from "./simulator-status.js";
 
-export type SimulatorTransportOptions = SimulatorConnectionOptions;
+export type SimulatorTransportOptions = SimulatorConnectionOptions & {
+  /** The simulated server answers a send once it has the message: that answer is its ack. */
+  onServerAck?: (messageId: string) => void;
+};
 
 const Id = z.string();
 const Done = z.unknown();
@@ -50,7 +53,12 @@ export class SimulatorTransport implements WhatsAppTransport {
   readonly communities;
 
   constructor(options: SimulatorTransportOptions) {
-    this.network = new SimulatorConnection(options);
+    const { onServerAck } = options;
+    this.network = new SimulatorConnection({
+      ...options,
+      // Stamped as the answer is read, so before a delivery receipt the network sends after it.
+      onAnswer: (op, result) => op === "send" && typeof result === "string" && onServerAck?.(result),
+    });
     this.statusUpdates = simulatorStatus(this.network);
     this.newsletters = simulatorNewsletters(this.network);
     this.communities = simulatorCommunities(this.network);

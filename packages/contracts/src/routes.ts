@@ -6,6 +6,7 @@
 import { z } from "zod";
 import * as community from "./community-api.js";
 import * as api from "./instance-api.js";
+import { MessageTimeline } from "./message-timeline.js";
 import * as newsletter from "./newsletter-api.js";
 import { SendQueueCancelled, SendQueueStatus } from "./pacing.js";
 import * as status from "./status-api.js";
@@ -120,6 +121,13 @@ export const INSTANCE_OPERATIONS = {
   sendLink: ready("POST", "/messages/link", { request: api.SendLinkRequest, ...created }),
   getSendQueue: ready("GET", "/messages/queue", { ...sendQueue, response: SendQueueStatus }),
   cancelSendQueue: ready("DELETE", "/messages/queue", { ...sendQueue, response: SendQueueCancelled }),
+  // Our extension: a message's stages from metadata, served by the gateway from Firestore (./message-timeline.ts).
+  getMessageTimeline: route("gateway", "GET", "/messages/:messageId/timeline", {
+    ...session,
+    extension: true,
+    response: MessageTimeline,
+    ...notFound,
+  }),
   sendReaction: ready("POST", "/messages/:messageId/reaction", {
     request: api.SendReactionRequest,
     response: api.CreatedResponse,

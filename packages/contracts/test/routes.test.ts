@@ -23,12 +23,17 @@ describe("route table", () => {
     assert.equal(INSTANCE_ROUTES.filter((route) => !route.extension).length, 101, "WSAPI's operations");
     assert.deepEqual(
       INSTANCE_ROUTES.filter((route) => route.extension).map((route) => `${route.method} ${route.path}`),
-      ["GET /events/stream", "GET /messages/queue", "DELETE /messages/queue"],
+      [
+        "GET /events/stream",
+        "GET /messages/queue",
+        "DELETE /messages/queue",
+        "GET /messages/:messageId/timeline",
+      ],
       "our extensions",
     );
     assert.deepEqual(
       INSTANCE_ROUTES.filter((route) => route.state === "gateway").map((route) => route.operationId),
-      ["streamEvents"],
+      ["streamEvents", "getMessageTimeline"],
       "served by the gateway",
     );
     assert.equal(IMPLEMENTED_ROUTES.length, 103);

@@ -1,9 +1,11 @@
 import { DecryptionError, decryptText } from "../aead.js";
 import { loggedBody, streamKeyOf } from "../eventLog.js";
+import { recordWebhookDelivered } from "../messageTimeline.js";
 import type { Clock } from "../ports/clock.js";
 import type { EventLogStore } from "../ports/eventLog.js";
 import type { InstanceStore } from "../ports/instances.js";
 import type { KeyRing } from "../ports/keyRing.js";
+import type { MessageTimelineStore } from "../ports/messageTimeline.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
 import {
@@ -41,6 +43,8 @@ export interface WorkerDeps {
   sleep: (ms: number) => Promise<void>;
   /** False for a suspended (or deleted) account; cached for a few seconds, as in event ingest. */
   accountActive(accountId: string): Promise<boolean>;
+  /** Message timelines (core/messageTimeline.ts): the webhook stage of the messages an event names. */
+  timelines?: MessageTimelineStore;
   metrics?: Pick<Metrics, "webhookAttempt">;
 }
 
@@ -223,4 +227,6 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
   const updated = { ...record, ...decision.patch };
   if (decision.disableEndpoint) await disableEndpoint(deps, updated);
   await followUps(deps, task, updated);
+  if (deps.timelines && updated.state === "delivered")
+    await recordWebhookDelivered({ timelines: deps.timelines, clock: deps.clock }, updated, payload.body);
 }

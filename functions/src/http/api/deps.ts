@@ -3,6 +3,7 @@ import type { InstanceDeps } from "../../core/instanceService.js";
 import type { Instance } from "../../core/instances.js";
 import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
 import type { LogEvents } from "../../core/logs.js";
+import type { MessageTimelineStore } from "../../core/ports/messageTimeline.js";
 import type { Metrics } from "../../core/ports/metrics.js";
 import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
@@ -26,6 +27,8 @@ export interface ApiDeps extends ForwardDeps {
   rateLimit: RateLimiter;
   /** GET /events/stream (http/api/eventStream.ts). */
   eventStream: EventStreamDeps;
+  /** GET /messages/{id}/timeline (core/messageTimeline.ts). */
+  timelines: MessageTimelineStore;
   /** Idempotency-Key on mutating instance calls (core/idempotency.ts). */
   idempotency: IdempotencyDeps;
   /** The client address failed authentications count against (http/common/clientAddress.ts). */

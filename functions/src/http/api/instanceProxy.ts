@@ -3,6 +3,7 @@ import { INSTANCE_ROUTES, type InstanceRoute } from "@wsapi/contracts/routes";
 import type { Context, Hono } from "hono";
 import { ApiError } from "../../core/errors.js";
 import { type Instance, instanceIdSchema } from "../../core/instances.js";
+import { readTimeline } from "../../core/messageTimeline.js";
 import { parseJsonBody } from "../common/body.js";
 import { streamEvents } from "../common/eventStream.js";
 import { forwardToInstance, requireRunning } from "../common/instanceForward.js";
@@ -48,6 +49,11 @@ async function forward(c: Context, deps: ApiDeps, route: InstanceRoute) {
 const GATEWAY_HANDLERS: Record<string, (c: Context, deps: ApiDeps, instance: Instance) => Promise<Response>> =
   {
     streamEvents: (c, deps, instance) => streamEvents(c, deps.eventStream, instance),
+    getMessageTimeline: async (c, deps, instance) => {
+      const timeline = await readTimeline(deps.timelines, instance, c.req.param("messageId") ?? "");
+      if (!timeline) throw new ApiError("NOT_FOUND", "No timeline for this message.");
+      return c.json(timeline);
+    },
   };
 
 /**

@@ -1,9 +1,11 @@
 import { EVENTS_PATH, EventBatch } from "@wsapi/contracts/events";
 import { SESSION_STATE_PATH, SessionStateBody } from "@wsapi/contracts/instance-api";
+import { MESSAGE_STAGES_PATH, MessageStageBatch } from "@wsapi/contracts/message-timeline";
 import { Hono } from "hono";
 import { ApiError } from "../../core/errors.js";
 import { type IngestDeps, ingestEvents } from "../../core/eventIngest.js";
 import type { LogEvents } from "../../core/logs.js";
+import { recordSendStages } from "../../core/messageTimeline.js";
 import type { Metrics } from "../../core/ports/metrics.js";
 import { parseJsonBody } from "../common/body.js";
 import { installRequestMetrics } from "../common/metrics.js";
@@ -14,6 +16,7 @@ import { type MetricsRelayDeps, registerMetricsRelay } from "./metricsRelay.js";
 // Firestore documents hold at most 1 MiB; WhatsApp auth state is far smaller in practice.
 const SESSION_STATE_LIMIT = 900 * 1024;
 const EVENTS_BODY_LIMIT = 4 * 1024 * 1024;
+const STAGES_BODY_LIMIT = 256 * 1024;
 
 export interface EventsDeps extends InstanceAuthDeps {
   ingest: IngestDeps;
@@ -39,6 +42,14 @@ export function createEventsApp(deps: EventsDeps) {
     deps.metrics?.eventsIngested(result.accepted);
     deps.logs.eventsIngested(batch.events, result.deliverable);
     return c.json(result, 202);
+  });
+
+  // Send-side stages of the instance's messages (core/messageTimeline.ts); ids and times only.
+  app.post(MESSAGE_STAGES_PATH, async (c) => {
+    const { stages } = await parseJsonBody(c, MessageStageBatch, STAGES_BODY_LIMIT);
+    const { timelines, clock } = deps.ingest;
+    if (timelines) await recordSendStages({ timelines, clock }, c.get("instance"), stages);
+    return c.body(null, 204);
   });
 
   app.get(SESSION_STATE_PATH, async (c) => {
