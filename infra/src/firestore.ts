@@ -10,6 +10,7 @@ export const TTL_COLLECTION_GROUPS = [
   "revokedSessions",
   "idempotencyKeys",
   "eventLog",
+  "hourlyStats",
 ] as const;
 export const TTL_FIELD = "expireAt";
 

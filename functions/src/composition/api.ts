@@ -5,6 +5,7 @@ import type { ApiDeps } from "../http/api/deps.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildInstanceAccess, buildInstanceDeps } from "./instances.js";
 import { buildLimits } from "./limits.js";
+import { buildStatsRecorder } from "./stats.js";
 import { buildEventStreamDeps } from "./webhooks.js";
 
 /** The api function: key verification, rate limits, instance use-cases and forwarding. */
@@ -40,6 +41,7 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
     eventStream: await buildEventStreamDeps(core),
     clientAddress: limits.clientAddress,
     logs: core.deps.logs,
+    stats: await buildStatsRecorder(core),
     production: !config.emulated,
   };
 }

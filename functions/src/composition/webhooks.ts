@@ -11,6 +11,7 @@ import { webhookLogEvents } from "../core/webhooks/logs.js";
 import type { WorkerDeps } from "../core/webhooks/worker.js";
 import type { EventStreamDeps } from "../http/common/eventStream.js";
 import { buildCore, type Core } from "./bootstrap.js";
+import { buildStatsRecorder } from "./stats.js";
 
 // Webhook delivery for the events (queue), dashboard (log, retries, secrets) and deliverwebhook
 // (worker) functions. Adapters are imported lazily so functions that never deliver stay light.
@@ -110,5 +111,6 @@ export async function buildWebhookWorkerDeps(config: RuntimeConfig): Promise<Wor
     logs: base.logs,
     sleep: (ms) => sleep(ms),
     accountActive: accountActiveCheck(core.deps.store, base.clock),
+    stats: await buildStatsRecorder(core),
   };
 }

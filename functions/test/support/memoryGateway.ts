@@ -7,6 +7,7 @@ import { defaultSettings, EMPTY_DEFAULTS, type Instance } from "../../src/core/i
 import { ApiKeyVerifier } from "../../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../src/core/logs.js";
 import { systemClock } from "../../src/core/ports/clock.js";
+import type { StatsRecorder } from "../../src/core/stats/record.js";
 import { createApiApp } from "../../src/http/api/app.js";
 import type { ForwardDeps } from "../../src/http/common/instanceForward.js";
 import { memoryEventLog } from "./memoryEventLog.js";
@@ -22,6 +23,8 @@ export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "i
   logSink?: (line: string) => void;
   /** How long one event stream stays open (default 2 s) and how often it polls (default 20 ms). */
   stream?: { maxMs?: number; pollMs?: number; keepAliveMs?: number };
+  /** Counts API sends (core/stats/); none by default. */
+  stats?: StatsRecorder;
 }
 
 export async function memoryGateway(options: MemoryGatewayOptions) {
@@ -69,6 +72,7 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     },
     forward: options.forward,
     logs,
+    ...(options.stats ? { stats: options.stats } : {}),
     production: false,
   });
   return { app, apiKey, instance, eventLog, keyRing: accountDeps.keyRing };

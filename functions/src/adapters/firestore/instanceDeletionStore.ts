@@ -5,6 +5,7 @@ import type { InstanceDeletionStore } from "../../core/ports/instances.js";
 import { firestoreDeliveryStore } from "../webhooks/deliveryStore.js";
 import { firestoreEventLogStore } from "./eventLogStore.js";
 import { SESSION_STATE_FIELD } from "./sessionStateStore.js";
+import { firestoreStatsStore } from "./statsStore.js";
 import { updateIfExists } from "./updateIfExists.js";
 
 // instanceDeletions/{runtimeId}: one unfinished deletion job each (ids and timestamps only; no
@@ -15,6 +16,7 @@ export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionS
   const jobs = db.collection(INSTANCE_DELETIONS);
   const deliveries = firestoreDeliveryStore(db);
   const eventLog = firestoreEventLogStore(db);
+  const stats = firestoreStatsStore(db);
   return {
     async get(runtimeId) {
       const snapshot = await jobs.doc(runtimeId).get();
@@ -43,11 +45,13 @@ export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionS
       await db.collection(SESSION_STATE_FIELD.collection).doc(runtimeId).delete();
     },
 
-    // The delivery records first, then the event log their bodies were read from.
+    // The delivery records first, then the event log their bodies were read from, then the hourly stats.
     async deleteDeliveryData(accountId, instanceId, limit) {
       const deleted = await deliveries.deleteInstanceData(accountId, instanceId, limit);
       if (deleted > 0) return deleted;
-      return eventLog.deleteStream(streamKeyOf(accountId, instanceId), limit);
+      const logged = await eventLog.deleteStream(streamKeyOf(accountId, instanceId), limit);
+      if (logged > 0) return logged;
+      return stats.deleteInstanceStats(accountId, instanceId, limit);
     },
   };
 }

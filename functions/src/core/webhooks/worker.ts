@@ -5,6 +5,7 @@ import type { EventLogStore } from "../ports/eventLog.js";
 import type { InstanceStore } from "../ports/instances.js";
 import type { KeyRing } from "../ports/keyRing.js";
 import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
+import { countAttempt, type StatsRecorder } from "../stats/record.js";
 import {
   alreadyRecorded,
   DeliveryPayload,
@@ -39,6 +40,8 @@ export interface WorkerDeps {
   sleep: (ms: number) => Promise<void>;
   /** False for a suspended (or deleted) account; cached for a few seconds, as in event ingest. */
   accountActive(accountId: string): Promise<boolean>;
+  /** Hourly webhook counters and latency (core/stats/). */
+  stats?: StatsRecorder;
 }
 
 export const SUSPENDED_REASON = "The account is suspended, so this delivery was not attempted.";
@@ -211,6 +214,7 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
   if (!decision) return deps.logs.deliverySkipped(ref, "attempt recorded by a concurrent run");
   deps.logs.deliveryAttempted(ref, decision.attempt, decision.attempt.state);
   const updated = { ...record, ...decision.patch };
+  await countAttempt(deps.stats, updated, decision.attempt);
   if (decision.disableEndpoint) await disableEndpoint(deps, updated);
   await followUps(deps, task, updated);
 }

@@ -3,6 +3,7 @@ import type { InstanceDeps } from "../../core/instanceService.js";
 import type { Instance } from "../../core/instances.js";
 import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
 import type { LogEvents } from "../../core/logs.js";
+import type { StatsRecorder } from "../../core/stats/record.js";
 import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
 
@@ -30,6 +31,8 @@ export interface ApiDeps extends ForwardDeps {
   /** The client address failed authentications count against (http/common/clientAddress.ts). */
   clientAddress?: (headers: Headers) => string;
   logs: LogEvents;
+  /** Counts the messages sent through the API (core/stats/). */
+  stats?: StatsRecorder;
   /** Production refuses plain HTTP and sends HSTS. */
   production: boolean;
 }

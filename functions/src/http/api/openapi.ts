@@ -134,7 +134,7 @@ function instanceOperation(route: InstanceRoute): Operation {
 }
 
 function accountOperation(route: AccountRoute & { operationId: string }): Operation {
-  return operation(route.path, {
+  const op = operation(route.path, {
     operationId: route.operationId,
     tag: "account",
     instance: false,
@@ -144,6 +144,8 @@ function accountOperation(route: AccountRoute & { operationId: string }): Operat
     ...(route.response ? { response: route.response } : {}),
     ...(route.query ? { query: route.query } : {}),
   });
+  if (!route.extension) return op;
+  return { ...op, "x-wsapi-extension": true, description: "Our extension to WSAPI (see the README)." };
 }
 
 export function buildOpenApi(serverUrl: string) {
