@@ -3,14 +3,21 @@ import type { StatsStore } from "../../core/ports/stats.js";
 import { COUNTER_NAMES, type HourlyStats, STATS_TTL_MS } from "../../core/stats/counters.js";
 
 // accounts/{uid}/instances/{instanceId}/hourlyStats/{hour}-{shard}: counters (FieldValue.increment)
-// and a latency histogram map for one shard of one hour; no content. Read with one range query on
-// `hour` (automatic single-field index); the histogram map is exempt from indexing
-// (firestore.indexes.json); Firestore's TTL deletes each document STATS_TTL_MS after its hour began.
+// and the latency histogram, one top-level field per bucket (`lat_<bucket>`: the local Firestore
+// stand-in cannot increment a field inside a map), for one shard of one hour; no content. Read with
+// one range query on `hour` (automatic single-field index); Firestore's TTL deletes each document
+// STATS_TTL_MS after its hour began.
 export const STATS_COLLECTION = "hourlyStats";
+const LATENCY_FIELD = /^lat_(\d+)$/;
 
 function statsOf(data: DocumentData): HourlyStats {
   const counters = Object.fromEntries(COUNTER_NAMES.map((name) => [name, Number(data[name] ?? 0)]));
-  return { hour: Number(data.hour), latency: { ...(data.latency ?? {}) }, ...counters } as HourlyStats;
+  const latency: Record<string, number> = {};
+  for (const [field, value] of Object.entries(data)) {
+    const bucket = LATENCY_FIELD.exec(field)?.[1];
+    if (bucket !== undefined) latency[String(Number(bucket))] = Number(value);
+  }
+  return { hour: Number(data.hour), latency, ...counters } as HourlyStats;
 }
 
 export function firestoreStatsStore(db: Firestore): StatsStore {
@@ -28,10 +35,8 @@ export function firestoreStatsStore(db: Firestore): StatsStore {
       for (const name of COUNTER_NAMES) {
         if (delta[name]) fields[name] = FieldValue.increment(delta[name]);
       }
-      const latency = Object.entries(delta.latency ?? {});
-      if (latency.length > 0) {
-        fields.latency = Object.fromEntries(latency.map(([bucket, n]) => [bucket, FieldValue.increment(n)]));
-      }
+      for (const [bucket, n] of Object.entries(delta.latency ?? {}))
+        fields[`lat_${bucket}`] = FieldValue.increment(n);
       await statsOfInstance(accountId, instanceId).doc(`${hour}-${shard}`).set(fields, { merge: true });
     },
 
