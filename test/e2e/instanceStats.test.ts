@@ -108,8 +108,11 @@ describe("instance numbers on the dashboard", () => {
       /^[\d.,]+ (ms|s)$/,
     );
 
-    // Each chart is one image with a name that points to the table.
-    const charts = panel.getByRole("img");
+    // Each chart is one image with a name that points to the table (Recharts' legend icons are
+    // images of their own, named after their series).
+    const charts = panel.getByRole("img", {
+      name: /per hour, last 24 hours\. The numbers are in the table below\.$/,
+    });
     assert.equal(await charts.count(), 2);
     assert.match((await charts.first().getAttribute("aria-label")) ?? "", /messages in and out per hour/);
     await panel.locator(".recharts-bar-rectangle").first().waitFor();
