@@ -79,6 +79,8 @@ function HourlyChart(props: {
 export function StatsPanel(props: { instanceId: string }) {
   const { api } = useSession();
   const [range, setRange] = useState<Range>("24h");
+  // The table stays open (or closed) across a change of period, as the reader left it.
+  const [tableOpen, setTableOpen] = useState(false);
   const base = `/v1/instances/${encodeURIComponent(props.instanceId)}`;
   const stats = usePoll(
     () => api.get<InstanceStats>(`${base}/stats?range=${range}`),
@@ -149,7 +151,7 @@ export function StatsPanel(props: { instanceId: string }) {
               { key: "webhooksFailed", name: "Failed", color: COLORS.failed, stack: "webhooks" },
             ]}
           />
-          <details>
+          <details open={tableOpen} onToggle={(event) => setTableOpen(event.currentTarget.open)}>
             <summary>Hourly numbers as a table</summary>
             {active.length === 0 ? (
               <p>No messages or webhook attempts in this period.</p>
