@@ -11,6 +11,7 @@ export const TTL_COLLECTION_GROUPS = [
   "idempotencyKeys",
   "eventLog",
   "messageTimelines",
+  "hourlyStats",
 ] as const;
 export const TTL_FIELD = "expireAt";
 

@@ -27,7 +27,7 @@ function deserializeProvider(text: string): pulumi.dynamic.ResourceProvider {
 }
 
 describe("Firestore", () => {
-  test("TTL policies delete deliveries, attempts, audit entries, the event log, idempotency keys and message timelines once expireAt passes", async () => {
+  test("TTL policies delete deliveries, attempts, audit entries, the event log, idempotency keys, message timelines and hourly stats once expireAt passes", async () => {
     const { resources } = await buildTestStack();
     const ttl = ofType(resources, "gcp:firestore/field:Field").filter(
       (f) => f.inputs.ttlConfig !== undefined,
@@ -38,6 +38,7 @@ describe("Firestore", () => {
       "deliveries",
       "deliveryPayloads",
       "eventLog",
+      "hourlyStats",
       "idempotencyKeys",
       "messageTimelines",
       "revokedSessions",

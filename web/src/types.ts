@@ -2,6 +2,7 @@
 // server code reaches the bundle), so the two cannot drift apart.
 import type { accountView } from "../../functions/src/core/accounts";
 import type { instanceDetail, instanceSummary } from "../../functions/src/core/instances";
+import type { InstanceStats as InstanceStatsView } from "../../functions/src/core/stats/view";
 import type { listSubscriptions } from "../../functions/src/core/subscriptionService";
 import type { listDeliveries } from "../../functions/src/core/webhooks/dashboard";
 
@@ -10,6 +11,7 @@ export type InstanceSummary = ReturnType<typeof instanceSummary>;
 export type InstanceDetail = ReturnType<typeof instanceDetail>;
 export type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
 export type Delivery = DeliveryPage["items"][number];
+export type InstanceStats = InstanceStatsView;
 export type SubscriptionPage = Awaited<ReturnType<typeof listSubscriptions>>;
 
 export interface InstancePage {

@@ -6,6 +6,7 @@ import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildInstanceAccess, buildInstanceDeps } from "./instances.js";
 import { buildLimits } from "./limits.js";
 import { buildMetrics } from "./metrics.js";
+import { buildStatsRecorder } from "./stats.js";
 import { buildEventStreamDeps } from "./webhooks.js";
 
 /** The api function: key verification, rate limits, instance use-cases and forwarding. */
@@ -44,6 +45,7 @@ export async function buildApiDeps(config: RuntimeConfig): Promise<ApiDeps> {
     clientAddress: limits.clientAddress,
     logs: core.deps.logs,
     metrics: await buildMetrics(config, "api"),
+    stats: await buildStatsRecorder(core),
     production: !config.emulated,
   };
 }

@@ -5,6 +5,7 @@ import { placement } from "../deployment.js";
 import type { EventsDeps } from "../http/events/app.js";
 import { buildCore, HTTP_STORE_DEADLINE_MS } from "./bootstrap.js";
 import { buildMetrics, buildMetricsSink } from "./metrics.js";
+import { buildStatsRecorder } from "./stats.js";
 import { buildEventLogStore, buildWebhookQueue } from "./webhooks.js";
 
 /** The events function: instance tokens, event ingest into the webhook queue, session state. */
@@ -24,6 +25,7 @@ export async function buildEventsDeps(config: RuntimeConfig): Promise<EventsDeps
       webhooks: await buildWebhookQueue(core, config),
       eventLog: { log: await buildEventLogStore(core), keyRing, clock, retentionMs: config.eventRetentionMs },
       timelines: core.bound(firestoreMessageTimelineStore(core.db)),
+      stats: await buildStatsRecorder(core),
     },
     logs: core.deps.logs,
     metrics: await buildMetrics(config, "events"),

@@ -6,6 +6,7 @@ import type { Provisioner } from "../core/ports/instances.js";
 import { queueName } from "../deployment.js";
 import type { ForwardDeps } from "../http/common/instanceForward.js";
 import type { Core } from "./bootstrap.js";
+import { buildStatsStore } from "./stats.js";
 
 // What the api and dashboard functions share: instance use-cases and the signed way into instances.
 
@@ -56,6 +57,7 @@ export async function buildInstanceDeps(
     provisioner: await taskProvisioner(core),
     webhookMode: config.emulated ? "local" : "production",
     emailVerified,
+    stats: await buildStatsStore(core),
     ...(forgetKey ? { forgetKey } : {}),
     ...(await deletionDeps(core, config)),
   };

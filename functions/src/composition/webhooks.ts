@@ -12,6 +12,7 @@ import type { WorkerDeps } from "../core/webhooks/worker.js";
 import type { EventStreamDeps } from "../http/common/eventStream.js";
 import { buildCore, type Core } from "./bootstrap.js";
 import { buildMetrics } from "./metrics.js";
+import { buildStatsRecorder } from "./stats.js";
 
 // Webhook delivery for the events (queue), dashboard (log, retries, secrets) and deliverwebhook
 // (worker) functions. Adapters are imported lazily so functions that never deliver stay light.
@@ -116,5 +117,6 @@ export async function buildWebhookWorkerDeps(config: RuntimeConfig): Promise<Wor
     sleep: (ms) => sleep(ms),
     accountActive: accountActiveCheck(core.deps.store, base.clock),
     metrics: await buildMetrics(config, "deliverwebhook"),
+    stats: await buildStatsRecorder(core),
   };
 }

@@ -7,6 +7,7 @@ import type { Clock } from "./ports/clock.js";
 import type { InstanceStore } from "./ports/instances.js";
 import type { MessageTimelineStore } from "./ports/messageTimeline.js";
 import type { WebhookQueue } from "./ports/webhooks.js";
+import { countIngested, type StatsRecorder } from "./stats/record.js";
 
 // What happens to events an instance reports: device status is recorded (metadata only), the
 // instance's filters (or the account defaults) decide which are delivered, those are logged
@@ -22,6 +23,8 @@ export interface IngestDeps {
   eventLog: EventLogDeps;
   /** Message timelines (core/messageTimeline.ts): receipts are recorded, whatever the filters. */
   timelines?: MessageTimelineStore;
+  /** Hourly message counters (core/stats/). */
+  stats?: StatsRecorder;
 }
 
 const isSessionEvent = (eventType: string) => (SESSION_EVENT_TYPES as readonly string[]).includes(eventType);
@@ -74,5 +77,6 @@ export async function ingestEvents(deps: IngestDeps, instance: Instance, batch: 
   if (webhookUrl && pushed.length > 0 && deps.webhooks) {
     await deps.webhooks.enqueue(instance, webhookUrl, pushed);
   }
+  await countIngested(deps.stats, instance, events);
   return { accepted: events.length, deliverable: webhookUrl ? pushed.length : 0 };
 }

@@ -13,9 +13,10 @@ import type { Cell, InstanceRuntime } from "./ports/runtime.js";
 //    so the phone shows it unlinked, records the outcome and queues the teardown task.
 // 3. The teardown task (retried by Cloud Tasks; resumed by the reconciler if it was never queued)
 //    removes the runtime, the encrypted WhatsApp session state and the delivery data (deliveries,
-//    attempts, held payloads, endpoint records, the event log), sweeps once more after in-flight writers settled
-//    and removes the record. Every step is idempotent and recorded, and which step comes next is
-//    a pure decision (nextTeardownStep) on the record, as for webhook deliveries.
+//    attempts, held payloads, endpoint records, the event log, the hourly stats), sweeps once more
+//    after in-flight writers settled and removes the record. Every step is idempotent and recorded,
+//    and which step comes next is a pure decision (nextTeardownStep) on the record, as for webhook
+//    deliveries.
 //
 // A device that cannot be logged out (crashed or unreachable instance): its credentials are
 // destroyed with the session state, so the link is dead; the phone keeps listing it until the

@@ -24,6 +24,7 @@ import type { AccountStore, Plan, StoredKey } from "./ports/accounts.js";
 import type { Clock } from "./ports/clock.js";
 import type { InstanceDeletionStore, InstanceStore, Provisioner } from "./ports/instances.js";
 import type { KeyRing } from "./ports/keyRing.js";
+import type { StatsStore } from "./ports/stats.js";
 import type { SubscriptionStore } from "./ports/subscriptions.js";
 import { defaultSubscription, type Subscription } from "./subscriptions.js";
 
@@ -51,6 +52,8 @@ export interface InstanceDeps {
   forgetInstance?: (accountId: string, instanceId: string) => void;
   /** Whether the account's email is verified (core/accounts.ts emailVerificationCheck). */
   emailVerified(accountId: string): Promise<boolean>;
+  /** The instances' hourly counters (GET …/instances/{id}/stats, core/stats/). */
+  stats: StatsStore;
 }
 
 /** Refuses webhook URLs that could reach internal addresses, before they are ever stored. */

@@ -8,6 +8,7 @@ import { ApiKeyVerifier } from "../../src/core/keyVerifier.js";
 import { createLogger, logEvents } from "../../src/core/logs.js";
 import { systemClock } from "../../src/core/ports/clock.js";
 import type { Metrics } from "../../src/core/ports/metrics.js";
+import type { StatsRecorder } from "../../src/core/stats/record.js";
 import { createApiApp } from "../../src/http/api/app.js";
 import type { ForwardDeps } from "../../src/http/common/instanceForward.js";
 import { memoryEventLog } from "./memoryEventLog.js";
@@ -26,6 +27,8 @@ export interface MemoryGatewayOptions extends Pick<ForwardDeps, "signToken" | "i
   stream?: { maxMs?: number; pollMs?: number; keepAliveMs?: number };
   /** Request metrics (the benchmark measures their cost); none by default. */
   metrics?: Metrics;
+  /** Counts API sends (core/stats/); none by default. */
+  stats?: StatsRecorder;
 }
 
 export async function memoryGateway(options: MemoryGatewayOptions) {
@@ -75,6 +78,7 @@ export async function memoryGateway(options: MemoryGatewayOptions) {
     timelines: timelines.store,
     forward: options.forward,
     logs,
+    ...(options.stats ? { stats: options.stats } : {}),
     production: false,
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { ApiProblem, describeError } from "../api";
 import { ErrorText, StatusText } from "../components/Alert";
 import { ApiKeyPanel } from "../components/ApiKeyPanel";
@@ -16,6 +16,10 @@ import type { InstanceDetail } from "../types";
 import { usePoll } from "../usePoll";
 
 const POLL_MS = 3_000;
+// The charting library is loaded with the instance page's numbers only, not with the whole app.
+const StatsPanel = lazy(() =>
+  import("../instance/StatsPanel").then((module) => ({ default: module.StatsPanel })),
+);
 
 export function InstancePage(props: { instanceId: string }) {
   const { api } = useSession();
@@ -102,6 +106,9 @@ export function InstancePage(props: { instanceId: string }) {
         onSaved={detail.refresh}
       />
       <SigningSecretPanel instanceId={instance.id} />
+      <Suspense fallback={<p role="status">Loading the numbers…</p>}>
+        <StatsPanel instanceId={instance.id} />
+      </Suspense>
       <DeliveryLog instanceId={instance.id} />
       <EventMonitor instanceId={instance.id} />
       <section aria-labelledby="danger-heading" className="card">

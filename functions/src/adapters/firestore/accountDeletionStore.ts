@@ -2,11 +2,12 @@ import { type DocumentReference, FieldPath, type Firestore, type Query } from "f
 import { ACCOUNT_DELETIONS, type AccountDeletionRecord } from "../../core/accountDeletion.js";
 import type { AccountDeletionStore } from "../../core/ports/accounts.js";
 import { TIMELINES } from "./messageTimelineStore.js";
+import { STATS_COLLECTION } from "./statsStore.js";
 import { updateIfExists } from "./updateIfExists.js";
 
 // accountDeletions/{uid}: one unfinished account deletion job each (uid and timestamps only),
 // removed when the job ends. Every document naming an account: accounts/{uid} (with auditLog,
-// instances and their deliveries/attempts/webhookEndpoints/messageTimelines, subscriptions and their changes),
+// instances and their deliveries/attempts/webhookEndpoints/messageTimelines/hourlyStats, subscriptions and their changes),
 // accountSecrets/{uid}, apiKeys/{digest}
 // (accountId); instance documents elsewhere go through the instance deletion job.
 const PAGE = 200;
@@ -76,6 +77,7 @@ export function firestoreAccountDeletionStore(db: Firestore): AccountDeletionSto
       await deleteAll(account.collection("instances"), async (instance) => {
         await deleteAll(instance.collection("webhookEndpoints"));
         await deleteAll(instance.collection(TIMELINES));
+        await deleteAll(instance.collection(STATS_COLLECTION));
         await deleteAll(instance.collection("deliveries"), (delivery) =>
           deleteAll(delivery.collection("attempts")),
         );

@@ -6,6 +6,7 @@ import { firestoreDeliveryStore } from "../webhooks/deliveryStore.js";
 import { firestoreEventLogStore } from "./eventLogStore.js";
 import { firestoreMessageTimelineStore } from "./messageTimelineStore.js";
 import { SESSION_STATE_FIELD } from "./sessionStateStore.js";
+import { firestoreStatsStore } from "./statsStore.js";
 import { updateIfExists } from "./updateIfExists.js";
 
 // instanceDeletions/{runtimeId}: one unfinished deletion job each (ids and timestamps only; no
@@ -17,6 +18,7 @@ export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionS
   const deliveries = firestoreDeliveryStore(db);
   const eventLog = firestoreEventLogStore(db);
   const timelines = firestoreMessageTimelineStore(db);
+  const stats = firestoreStatsStore(db);
   return {
     async get(runtimeId) {
       const snapshot = await jobs.doc(runtimeId).get();
@@ -46,13 +48,15 @@ export function firestoreInstanceDeletionStore(db: Firestore): InstanceDeletionS
     },
 
     // The delivery records first, then the event log their bodies were read from, then the
-    // message timelines (kept as long as the delivery log).
+    // message timelines (kept as long as the delivery log), then the hourly stats.
     async deleteDeliveryData(accountId, instanceId, limit) {
       const deleted = await deliveries.deleteInstanceData(accountId, instanceId, limit);
       if (deleted > 0) return deleted;
       const logged = await eventLog.deleteStream(streamKeyOf(accountId, instanceId), limit);
       if (logged > 0) return logged;
-      return timelines.deleteInstance(accountId, instanceId, limit);
+      const timelined = await timelines.deleteInstance(accountId, instanceId, limit);
+      if (timelined > 0) return timelined;
+      return stats.deleteInstanceStats(accountId, instanceId, limit);
     },
   };
 }

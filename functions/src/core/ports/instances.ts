@@ -48,7 +48,7 @@ export interface InstanceDeletionStore {
   update(runtimeId: string, patch: Partial<DeletionRecord>): Promise<void>;
   remove(runtimeId: string): Promise<void>;
   deleteSessionState(runtimeId: string): Promise<void>;
-  /** One page of the instance's delivery data and event log; 0 when none is left. */
+  /** One page of the instance's delivery data, event log and hourly stats; 0 when none is left. */
   deleteDeliveryData(accountId: string, instanceId: string, limit: number): Promise<number>;
 }
 

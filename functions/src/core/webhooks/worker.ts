@@ -8,6 +8,7 @@ import type { KeyRing } from "../ports/keyRing.js";
 import type { MessageTimelineStore } from "../ports/messageTimeline.js";
 import type { Metrics } from "../ports/metrics.js";
 import type { DeliveryStore, DeliveryTasks, SigningSecretStore, WebhookSender } from "../ports/webhooks.js";
+import { countAttempt, type StatsRecorder } from "../stats/record.js";
 import {
   type AttemptRecord,
   alreadyRecorded,
@@ -46,6 +47,8 @@ export interface WorkerDeps {
   /** Message timelines (core/messageTimeline.ts): the webhook stage of the messages an event names. */
   timelines?: MessageTimelineStore;
   metrics?: Pick<Metrics, "webhookAttempt">;
+  /** Hourly webhook counters and latency (core/stats/). */
+  stats?: StatsRecorder;
 }
 
 export const SUSPENDED_REASON = "The account is suspended, so this delivery was not attempted.";
@@ -225,6 +228,7 @@ export async function handleDeliveryTask(data: unknown, deps: WorkerDeps): Promi
   deps.logs.deliveryAttempted(ref, decision.attempt, decision.attempt.state);
   recordAttemptMetric(deps, record, decision.attempt);
   const updated = { ...record, ...decision.patch };
+  await countAttempt(deps.stats, updated, decision.attempt);
   if (decision.disableEndpoint) await disableEndpoint(deps, updated);
   await followUps(deps, task, updated);
   if (deps.timelines && updated.state === "delivered")

@@ -11,6 +11,7 @@ import {
   PagedAccountInstances,
   pageQuery,
 } from "../../core/instances.js";
+import { InstanceStats, statsQuery } from "../../core/stats/view.js";
 import {
   createSubscriptionInstanceQuery,
   PagedAccountSubscriptionChanges,
@@ -21,7 +22,7 @@ import {
 
 // The one table of the gateway's own account API (/account/*, account key only), keyed by WSAPI's
 // operationId (createAccountInstance and deleteAccountInstance are ours: WSAPI creates and deletes
-// instances under subscriptions). /openapi.json is generated from it, the subscription routes are
+// instances under subscriptions; entries marked `extension` are not WSAPI's at all). /openapi.json is generated from it, the subscription routes are
 // registered from it (http/api/subscriptions.ts), the security tests iterate it, and
 // functions/test/accountRoutes.test.ts holds the gateway's registered /account routes to it.
 export interface AccountRoute {
@@ -35,7 +36,7 @@ export interface AccountRoute {
   success: 200 | 201 | 204;
   /** Statuses the operation answers besides the key checks' 401, 403 and 429. */
   errors: readonly number[];
-  /** Ours, not in WSAPI's OpenAPI: marked `x-wsapi-extension` in /openapi.json. */
+  /** Ours, not in WSAPI's OpenAPI: documented in the README, marked `x-wsapi-extension` in /openapi.json. */
   extension?: boolean;
 }
 
@@ -108,6 +109,16 @@ export const ACCOUNT_OPERATIONS = {
     response: z.string(),
     success: 200,
     ...instance,
+  },
+  // Our extension: hourly message and webhook numbers (core/stats/).
+  getAccountInstanceStats: {
+    method: "GET",
+    path: "/account/instances/:id/stats",
+    query: statsQuery,
+    response: InstanceStats,
+    success: 200,
+    errors: [400, 404],
+    extension: true,
   },
   restartAccountInstance: {
     method: "PUT",

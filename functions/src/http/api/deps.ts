@@ -5,6 +5,7 @@ import type { ApiKeyVerifier } from "../../core/keyVerifier.js";
 import type { LogEvents } from "../../core/logs.js";
 import type { MessageTimelineStore } from "../../core/ports/messageTimeline.js";
 import type { Metrics } from "../../core/ports/metrics.js";
+import type { StatsRecorder } from "../../core/stats/record.js";
 import type { EventStreamDeps } from "../common/eventStream.js";
 import type { ForwardDeps } from "../common/instanceForward.js";
 
@@ -36,6 +37,8 @@ export interface ApiDeps extends ForwardDeps {
   logs: LogEvents;
   /** Request metrics (absent: none recorded). */
   metrics?: Metrics;
+  /** Counts the messages sent through the API (core/stats/). */
+  stats?: StatsRecorder;
   /** Production refuses plain HTTP and sends HSTS. */
   production: boolean;
 }

@@ -10,6 +10,7 @@ import { forwardToInstance, requireRunning } from "../common/instanceForward.js"
 import { requireApiKey } from "./auth.js";
 import type { ApiDeps } from "./deps.js";
 import { idempotentForward } from "./idempotentForward.js";
+import { countApiSend } from "./sendStats.js";
 
 async function resolveInstance(c: Context, deps: ApiDeps, running = true) {
   const instanceId = c.req.header("x-instance-id");
@@ -41,8 +42,12 @@ async function forward(c: Context, deps: ApiDeps, route: InstanceRoute) {
     ...(body ? { body } : {}),
   };
   const key = c.req.header("idempotency-key");
-  if (key === undefined || route.method === "GET") return forwardToInstance(deps, instance, request);
-  return idempotentForward(deps, instance, request, key);
+  const response =
+    key === undefined || route.method === "GET"
+      ? await forwardToInstance(deps, instance, request)
+      : await idempotentForward(deps, instance, request, key);
+  await countApiSend(deps.stats, instance, route, response, request.requestId);
+  return response;
 }
 
 /** Operations the gateway serves itself (state `gateway` in the route table): they need no runtime. */

@@ -145,13 +145,8 @@ function accountOperation(route: AccountRoute & { operationId: string }): Operat
     ...(route.response ? { response: route.response } : {}),
     ...(route.query ? { query: route.query } : {}),
   });
-  return route.extension
-    ? {
-        ...op,
-        "x-wsapi-extension": true,
-        description: "Our extension to WSAPI (which creates and deletes instances under subscriptions).",
-      }
-    : op;
+  if (!route.extension) return op;
+  return { ...op, "x-wsapi-extension": true, description: "Our extension to WSAPI (see the README)." };
 }
 
 export function buildOpenApi(serverUrl: string) {

@@ -26,6 +26,7 @@ import {
   instanceSummary,
 } from "../../core/instances.js";
 import type { Plan } from "../../core/ports/accounts.js";
+import { instanceStats, statsQuery } from "../../core/stats/view.js";
 import { describeIssues, parseJsonBody } from "../common/body.js";
 
 // Instance lifecycle routes, registered twice: on the account API (`/account/instances`, account key)
@@ -112,6 +113,15 @@ export function registerInstanceRoutes<E extends Env>(
   app.put(`${base}/:id/apikey`, async (c) =>
     c.json(await rotateInstanceKey(await deps(), owner(c).accountId, c.req.param("id"))),
   );
+
+  // Our extension: the instance's hourly numbers (core/stats/).
+  app.get(`${base}/:id/stats`, async (c) => {
+    const query = statsQuery.safeParse(c.req.query());
+    if (!query.success) throw new ApiError("VALIDATION", describeIssues(query.error));
+    const instanceDeps = await deps();
+    const instance = await requireInstance(instanceDeps, owner(c).accountId, c.req.param("id"));
+    return c.json(await instanceStats(instanceDeps, instance, query.data.range));
+  });
 
   app.put(`${base}/:id/restart`, async (c) => {
     await restartInstance(await deps(), owner(c).accountId, c.req.param("id"));
