@@ -11,7 +11,6 @@ import {
 import { METRICS } from "@wsapi/contracts/metrics";
 import { Hono } from "hono";
 import { meterMetrics, plainSink, startMetrics } from "../src/adapters/metrics.js";
-import { parseConfig } from "../src/config.js";
 import { ApiError } from "../src/core/errors.js";
 import type { Instance } from "../src/core/instances.js";
 import { createLogger, logEvents } from "../src/core/logs.js";
@@ -147,30 +146,5 @@ describe("operator metrics", () => {
     };
     const labels = metric.gauge.dataPoints[0]!.attributes.map((a) => `${a.key}=${a.value.stringValue}`);
     assert.deepEqual(labels, ["instance_id=sales", "account_id=acct-1"]);
-  });
-
-  it("a plain-HTTP metrics URL is for the emulators only", () => {
-    const raw = {
-      dataKeys: "k",
-      apiKeyPepper: "p".repeat(32),
-      sessionDays: 5,
-      runtime: "cloudrun",
-      supervisorUrl: "",
-      eventsUrl: "https://events.example",
-      instanceTransport: "baileys",
-      simulatorUrl: "",
-      cells: "[]",
-      instanceImage: "",
-      webhookScheduleScale: "1",
-      webhookSecretGraceHours: 24,
-      redisUrl: "redis://10.0.0.3:6379",
-    };
-    const env = { GCLOUD_PROJECT: "wsapi-prod" };
-    assert.throws(
-      () => parseConfig({ ...raw, metricsUrl: "http://127.0.0.1:8095/v1/metrics" }, env),
-      /WSAPI_METRICS_URL/,
-    );
-    assert.equal(parseConfig({ ...raw, metricsUrl: "off" }, env).metricsUrl, "off");
-    assert.equal(parseConfig(raw, env).metricsUrl, "");
   });
 });

@@ -32,6 +32,7 @@ const relaxations: Record<string, Partial<RawConfig>> = {
   "plain-HTTP events URL": { eventsUrl: "http://127.0.0.1:5001/demo-wsapi/europe-west1/events" },
   "loopback Redis": { redisUrl: "redis://127.0.0.1:6390" },
   "per-minute sign-up window": { signupLimit: "20/minute" },
+  "plain-HTTP metrics collector": { metricsUrl: "http://127.0.0.1:8095/v1/metrics" },
 };
 const everyRelaxation: RawConfig = Object.assign({}, production, ...Object.values(relaxations));
 
@@ -61,6 +62,8 @@ describe("production mode", () => {
     assert.equal(addressMode(config), "production");
     assert.equal(scheduleScale(config), 1);
     assert.equal(config.webhookSecretGraceMs, 24 * 3600_000);
+    assert.equal(config.metricsUrl, "", "metrics go to the Telemetry API");
+    assert.equal(parseConfig({ ...production, metricsUrl: "off" }, deployedEnv).metricsUrl, "off");
   });
 
   it("accepts the params' defaults (an empty events URL, no scale)", () => {
@@ -109,15 +112,17 @@ describe("production mode", () => {
       "WSAPI_EVENTS_URL",
       "WSAPI_REDIS_URL",
       "WSAPI_SIGNUP_LIMIT",
+      "WSAPI_METRICS_URL",
     ]) {
       assert.match(message, new RegExp(`- ${param}`), param);
     }
-    assert.match(message, /^Refusing to start: the configuration has 8 problem\(s\)/);
+    const count = Object.keys(relaxations).length;
+    assert.match(message, new RegExp(`^Refusing to start: the configuration has ${count} problem\\(s\\)`));
   });
 
   it("lists relaxations together with invalid values", () => {
     const problems = problemsOf({ ...everyRelaxation, apiKeyPepper: "short" }, deployedEnv);
-    assert.equal(problems.length, 9);
+    assert.equal(problems.length, Object.keys(relaxations).length + 1);
     assert.ok(problems.some((problem) => problem.startsWith("apiKeyPepper:")));
     assert.ok(!problems.join("\n").includes("short"), "the secret's value is not in the message");
   });
