@@ -12,6 +12,7 @@ const ROUTES: Array<[string, string, unknown]> = [
   ["GET", "/v1/session-state", undefined],
   ["PUT", "/v1/session-state", { state: "" }],
   ["POST", "/v1/metrics", { resourceMetrics: [] }],
+  ["POST", "/v1/message-stages", { stages: [] }],
 ];
 
 async function token(runtimeId: string, secret: Uint8Array, alg: "HS256" | "HS512" = "HS256") {
